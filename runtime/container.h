@@ -31,6 +31,7 @@ struct hull_create_opts {
 	int preserve_fds;
 	bool detach;              /* run: --detach */
 	bool keep;                /* run: --keep (do not delete after exit) */
+	bool allow_tty_relay;     /* internal (run): terminal without --console-socket relays on our tty */
 };
 
 struct hull_exec_opts {

@@ -26,6 +26,7 @@ struct hull_ctx {
 	int console_slave_fd; /* pty slave for terminal:true, or -1 (bound on /dev/console) */
 	int proc_fd;          /* fd of a procfs hull opened and verified (PROC_SUPER_MAGIC), or -1 */
 	int preserve_fds;     /* --preserve-fds N: fds 3..3+N-1 pass to the process */
+	const char *cgroup_path; /* host path of the container's cgroup dir, or NULL */
 };
 
 #endif

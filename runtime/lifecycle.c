@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* start, state, kill, delete, list, run, pause/resume, ps, update, events. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../cgroup/cgroup.h"
+#include "../common/cleanup.h"
+#include "../common/log.h"
+#include "../common/util.h"
+#include "container.h"
+#include "create.h"
+#include "hooks.h"
+#include "rootfs.h"
+#include "state.h"
+#include "terminal.h"
+
+const char *hull_default_root(void)
+{
+	static char buf[4096];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (geteuid() == 0 && xdg && *xdg) {
+		/* uid 0 inside a user namespace that does not map the host root (rootless podman) */
+		_cleanup_free_ char *map = NULL;
+		if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL, NULL) == 0) {
+			unsigned inside, outside, count;
+			if (sscanf(map, "%u %u %u", &inside, &outside, &count) == 3 &&
+			    !(inside == 0 && outside == 0 && count == 4294967295u)) {
+				snprintf(buf, sizeof buf, "%s/hull", xdg);
+				return buf;
+			}
+		}
+	}
+	return "/run/hull";
+}
+
+/* An open, locked container: its state dir fd and record. */
+struct box {
+	int dirfd;
+	struct hull_record rec;
+	enum hull_status status;
+};
+
+static void box_close(struct box *b)
+{
+	if (b->dirfd >= 0)
+		close(b->dirfd);
+	b->dirfd = -1;
+	record_free(&b->rec);
+}
+
+static int box_open(const struct hull_global *g, const char *id, struct box *b, hull_err *e)
+{
+	memset(b, 0, sizeof *b);
+	b->dirfd = state_dir_open(g->root, id, true, e);
+	if (b->dirfd < 0)
+		return b->dirfd;
+	int r = record_read(b->dirfd, &b->rec, e);
+	if (r < 0) {
+		/* a create that is still running (or died) has no record yet */
+		close(b->dirfd);
+		b->dirfd = -1;
+		return r == -ENOENT ? herr_set(e, -ENOENT, "container %s does not exist", id) : r;
+	}
+	b->status = record_status(b->dirfd, &b->rec);
+	return 0;
+}
+
+static int box_cgroup(struct box *b, struct hull_cgroup *cg, hull_err *e)
+{
+	memset(cg, 0, sizeof *cg);
+	cg->dirfd = -1;
+	if (!b->rec.cgroup_path)
+		return herr_set(e, -ENOENT, "container %s has no cgroup", b->rec.id);
+	int r = cg_open(cg, b->rec.cgroup_mount, b->rec.cgroup_path, e);
+	if (r >= 0)
+		cg->created = b->rec.cgroup_created;
+	return r;
+}
+
+static int load_spec(struct box *b, struct oci_spec **spec, hull_err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r = read_file_at(b->dirfd, "config.json", &buf, &len, e);
+	if (r < 0)
+		return r;
+	return oci_spec_parse(buf, len, "config.json", spec, e);
+}
+
+int hull_start(const struct hull_global *g, const char *id, hull_err *e)
+{
+	struct box b;
+	int r = box_open(g, id, &b, e);
+	if (r < 0)
+		return r;
+	if (b.status != HULL_CREATED) {
+		r = herr_set(e, -EINVAL, "cannot start a container that has %s", b.status == HULL_STOPPED ? "stopped" : "already been started");
+		if (b.status == HULL_STOPPED)
+			r = herr_set(e, -EINVAL, "cannot start a container that has stopped");
+		box_close(&b);
+		return r;
+	}
+	struct oci_spec *spec = NULL;
+	if ((r = load_spec(&b, &spec, e)) < 0)
+		goto out;
+	/* opening the read side releases the init blocked in open(O_WRONLY) */
+	_cleanup_fd_ int fifo = openat(b.dirfd, "exec.fifo", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fifo < 0) {
+		r = herr_sys(e, "open exec fifo");
+		goto out;
+	}
+	struct pollfd pfd = {.fd = fifo, .events = POLLIN};
+	char c;
+	ssize_t n = -1;
+	/* the writer may open the fifo just after us: wait for its byte (or its death) */
+	for (int i = 0; i < 100 && n <= 0; i++) {
+		if (poll(&pfd, 1, 100) > 0)
+			n = read(fifo, &c, 1);
+		if (n <= 0 && proc_start_time(b.rec.pid, NULL) == 0)
+			break;
+	}
+	if (n != 1) {
+		r = herr_set(e, -ESRCH, "container %s: init did not start (it exited before start)", id);
+		goto out;
+	}
+	unlinkat(b.dirfd, "exec.fifo", 0);
+	b.rec.started = true;
+	if ((r = record_write(b.dirfd, &b.rec, e)) < 0)
+		goto out;
+	_cleanup_free_ char *st = state_json(&b.rec, HULL_RUNNING);
+	r = hooks_run(&spec->hooks, OCI_HOOK_POSTSTART, st, e);
+	if (r < 0) /* runtime-spec: a failed poststart hook is logged, start continues */ {
+		hull_log(HULL_LOG_WARN, "%s", e->msg);
+		herr_clear(e);
+		r = 0;
+	}
+out:
+	oci_spec_free(spec);
+	box_close(&b);
+	return r;
+}
+
+int hull_state(const struct hull_global *g, const char *id, char **json, hull_err *e)
+{
+	struct box b;
+	int r = box_open(g, id, &b, e);
+	if (r < 0)
+		return r;
+	*json = state_json(&b.rec, b.status);
+	box_close(&b);
+	return 0;
+}
+
+static int signal_init(struct box *b, int sig, hull_err *e)
+{
+	/* a pidfd pins the process: the signal cannot hit a recycled pid */
+	_cleanup_fd_ int pidfd = (int)syscall(SYS_pidfd_open, b->rec.pid, 0);
+	if (pidfd < 0)
+		return herr_set(e, -ESRCH, "container not running");
+	if (proc_start_time(b->rec.pid, NULL) != b->rec.pid_start)
+		return herr_set(e, -ESRCH, "container not running");
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+		return herr_sys(e, "kill container %s", b->rec.id);
+	return 0;
+}
+
+int hull_kill(const struct hull_global *g, const char *id, int sig, bool all, hull_err *e)
+{
+	struct box b;
+	int r = box_open(g, id, &b, e);
+	if (r < 0)
+		return r;
+	if (b.status == HULL_STOPPED && !all) {
+		box_close(&b);
+		return herr_set(e, -ESRCH, "container not running");
+	}
+	if (all && b.rec.cgroup_path) {
+		struct hull_cgroup cg;
+		r = box_cgroup(&b, &cg, e);
+		if (r >= 0)
+			r = cg_kill_all(&cg, sig, e);
+		cg_release(&cg);
+	} else if (b.status == HULL_STOPPED) {
+		r = herr_set(e, -ESRCH, "container not running");
+	} else {
+		r = signal_init(&b, sig, e);
+	}
+	box_close(&b);
+	return r;
+}
+
+/* Wait (bounded) for the container's init to be gone. */
+static void wait_gone(pid_t pid, uint64_t start)
+{
+	_cleanup_fd_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd >= 0 && proc_start_time(pid, NULL) == start) {
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+		poll(&p, 1, 10000);
+	}
+	/* our own child (run): reap it */
+	waitpid(pid, NULL, WNOHANG);
+}
+
+int hull_delete(const struct hull_global *g, const char *id, bool force, hull_err *e)
+{
+	struct box b;
+	int r = box_open(g, id, &b, e);
+	if (r < 0) {
+		if (force && r == -ENOENT) {
+			herr_clear(e);
+			/* a half-created dir (no record) still goes away with --force */
+			state_dir_remove(g->root, id, NULL);
+			return 0;
+		}
+		return r;
+	}
+	if (b.status != HULL_STOPPED && b.status != HULL_CREATED && !force) {
+		r = herr_set(e, -EBUSY, "cannot delete container %s that is not stopped: %s", id, hull_status_name(b.status));
+		box_close(&b);
+		return r;
+	}
+	struct hull_cgroup cg = {.dirfd = -1};
+	bool have_cg = b.rec.cgroup_path && box_cgroup(&b, &cg, NULL) >= 0;
+	if (b.status != HULL_STOPPED) {
+		/* kill everything; a paused container is thawed so the kill can land */
+		if (have_cg) {
+			cg_kill_all(&cg, SIGKILL, NULL);
+			if (b.status == HULL_PAUSED)
+				cg_freeze(&cg, false, NULL);
+		} else {
+			signal_init(&b, SIGKILL, NULL);
+		}
+		wait_gone(b.rec.pid, b.rec.pid_start);
+	}
+	if (have_cg) {
+		if (cg_destroy(&cg, e) < 0)
+			hull_warn("%s", e->msg);
+		cg_release(&cg);
+	}
+	struct oci_spec *spec = NULL;
+	bool have_spec = load_spec(&b, &spec, NULL) >= 0;
+	_cleanup_free_ char *dir = state_dir_path(g->root, id);
+	if (b.rec.overlay)
+		rootfs_overlay_cleanup(dir, NULL);
+	_cleanup_free_ char *st = state_json(&b.rec, HULL_STOPPED);
+	r = state_dir_remove(g->root, id, e);
+	/* poststop hooks run after the container is deleted; failures are only logged */
+	if (r >= 0 && have_spec && hooks_run(&spec->hooks, OCI_HOOK_POSTSTOP, st, e) < 0) {
+		hull_warn("%s", e->msg);
+		herr_clear(e);
+	}
+	oci_spec_free(spec);
+	box_close(&b);
+	return r;
+}
+
+int hull_list(const struct hull_global *g, enum hull_list_format f, char **out, hull_err *e)
+{
+	struct strbuf sb = {0};
+	_cleanup_closedir_ DIR *d = opendir(g->root);
+	if (f == HULL_LIST_JSON)
+		sb_append(&sb, "[");
+	else if (f == HULL_LIST_TABLE)
+		sb_appendf(&sb, "%-12s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+	bool first = true;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !hull_id_valid(de->d_name))
+			continue;
+		struct box b;
+		if (box_open(g, de->d_name, &b, NULL) < 0)
+			continue;
+		pid_t pid = b.status == HULL_STOPPED ? 0 : b.rec.pid;
+		if (f == HULL_LIST_QUIET) {
+			sb_appendf(&sb, "%s\n", b.rec.id);
+		} else if (f == HULL_LIST_TABLE) {
+			sb_appendf(&sb, "%-12s %-8d %-10s %-40s %-30s %s\n", b.rec.id, (int)pid, hull_status_name(b.status),
+				   b.rec.bundle, b.rec.created, b.rec.owner == 0 ? "root" : "");
+		} else {
+			char *s = state_json(&b.rec, b.status);
+			sb_appendf(&sb, "%s%s", first ? "" : ",", s);
+			free(s);
+		}
+		first = false;
+		box_close(&b);
+	}
+	if (f == HULL_LIST_JSON)
+		sb_append(&sb, "]\n");
+	*out = sb.buf ? sb.buf : xstrdup("");
+	return 0;
+}
+
+static int wait_child_status(pid_t pid, int *status)
+{
+	int ws;
+	for (;;) {
+		pid_t r = waitpid(pid, &ws, 0);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	return 0;
+}
+
+/* Foreground run forwards the usual terminal signals to the container init. */
+static volatile sig_atomic_t fwd_pid;
+static void forward_signal(int sig)
+{
+	if (fwd_pid > 0)
+		kill(fwd_pid, sig);
+}
+
+static void forward_signals(pid_t pid)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+	fwd_pid = pid;
+	struct sigaction sa = {.sa_handler = forward_signal, .sa_flags = SA_RESTART};
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int hull_run(const struct hull_global *g, const struct hull_create_opts *o, int *exit_status, hull_err *e)
+{
+	struct hull_create_opts co = *o;
+	co.allow_tty_relay = !o->detach && !o->console_socket;
+	struct hull_created c = {.pty_master = -1};
+	int r = hull_create_internal(g, &co, &c, e);
+	if (r < 0)
+		return r;
+	if ((r = hull_start(g, o->id, e)) < 0) {
+		hull_delete(g, o->id, true, NULL);
+		if (c.pty_master >= 0)
+			close(c.pty_master);
+		return r;
+	}
+	*exit_status = 0;
+	if (o->detach) {
+		if (c.pty_master >= 0)
+			close(c.pty_master);
+		return 0;
+	}
+	forward_signals(c.pid);
+	if (c.pty_master >= 0) {
+		hull_err ignored = {0};
+		terminal_relay(c.pty_master, &ignored);
+		close(c.pty_master);
+	}
+	r = wait_child_status(c.pid, exit_status);
+	fwd_pid = 0;
+	if (r < 0)
+		return herr_errno(e, r, "wait for container %s", o->id);
+	if (!o->keep) {
+		hull_err de = {0};
+		if (hull_delete(g, o->id, true, &de) < 0)
+			hull_warn("%s", de.msg);
+	}
+	return 0;
+}
+
+static int with_cgroup(const struct hull_global *g, const char *id, struct box *b, struct hull_cgroup *cg, hull_err *e)
+{
+	int r = box_open(g, id, b, e);
+	if (r < 0)
+		return r;
+	r = box_cgroup(b, cg, e);
+	if (r < 0)
+		box_close(b);
+	return r;
+}
+
+int hull_pause(const struct hull_global *g, const char *id, hull_err *e)
+{
+	struct box b;
+	struct hull_cgroup cg;
+	int r = with_cgroup(g, id, &b, &cg, e);
+	if (r < 0)
+		return r;
+	if (b.status != HULL_RUNNING && b.status != HULL_CREATED)
+		r = herr_set(e, -EINVAL, "container %s is not running", id);
+	else
+		r = cg_freeze(&cg, true, e);
+	cg_release(&cg);
+	box_close(&b);
+	return r;
+}
+
+int hull_resume(const struct hull_global *g, const char *id, hull_err *e)
+{
+	struct box b;
+	struct hull_cgroup cg;
+	int r = with_cgroup(g, id, &b, &cg, e);
+	if (r < 0)
+		return r;
+	if (b.status != HULL_PAUSED)
+		r = herr_set(e, -EINVAL, "container %s is not paused", id);
+	else
+		r = cg_freeze(&cg, false, e);
+	cg_release(&cg);
+	box_close(&b);
+	return r;
+}
+
+int hull_ps(const struct hull_global *g, const char *id, bool json, char **ps_args, int n_ps_args, char **out,
+	    hull_err *e)
+{
+	struct box b;
+	struct hull_cgroup cg;
+	int r = with_cgroup(g, id, &b, &cg, e);
+	if (r < 0)
+		return r;
+	pid_t *pids = NULL;
+	size_t n = 0;
+	r = cg_pids(&cg, &pids, &n, e);
+	cg_release(&cg);
+	box_close(&b);
+	if (r < 0)
+		return r;
+	struct strbuf sb = {0};
+	if (json) {
+		sb_append(&sb, "[");
+		for (size_t i = 0; i < n; i++)
+			sb_appendf(&sb, "%s%d", i ? "," : "", (int)pids[i]);
+		sb_append(&sb, "]\n");
+	} else {
+		/* table: like `ps -f` restricted to the container's pids */
+		sb_appendf(&sb, "%-8s %s\n", "PID", "CMD");
+		for (size_t i = 0; i < n; i++) {
+			char path[64];
+			_cleanup_free_ char *cmd = NULL;
+			size_t len = 0;
+			snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pids[i]);
+			if (read_file_at(AT_FDCWD, path, &cmd, &len, NULL) < 0)
+				continue;
+			for (size_t k = 0; k + 1 < len; k++)
+				if (!cmd[k])
+					cmd[k] = ' ';
+			sb_appendf(&sb, "%-8d %s\n", (int)pids[i], cmd);
+		}
+		(void)ps_args;
+		(void)n_ps_args;
+	}
+	free(pids);
+	*out = sb.buf;
+	return 0;
+}
+
+int hull_update(const struct hull_global *g, const char *id, const char *resources_json, const char *source,
+		hull_err *e)
+{
+	struct oci_resources res;
+	memset(&res, 0, sizeof res);
+	int r = oci_resources_parse(resources_json, strlen(resources_json), source ? source : "resources", &res, e);
+	if (r < 0)
+		return r;
+	struct box b;
+	struct hull_cgroup cg;
+	r = with_cgroup(g, id, &b, &cg, e);
+	if (r >= 0) {
+		if (b.status == HULL_STOPPED)
+			r = herr_set(e, -EINVAL, "container %s is not running", id);
+		else
+			r = cg_apply(&cg, &res, true, e);
+		if (r >= 0 && res.has_devices)
+			r = cg_devices_apply(&cg, res.devices, res.n_devices, NULL, 0, e);
+		cg_release(&cg);
+		box_close(&b);
+	}
+	oci_resources_clear(&res);
+	return r;
+}
+
+int hull_events(const struct hull_global *g, const char *id, bool stats, int interval_ms, hull_err *e)
+{
+	long last_oom = -1;
+	for (;;) {
+		struct box b;
+		struct hull_cgroup cg;
+		int r = with_cgroup(g, id, &b, &cg, e);
+		if (r < 0)
+			return r;
+		if (b.status == HULL_STOPPED) {
+			cg_release(&cg);
+			box_close(&b);
+			return stats ? herr_set(e, -EINVAL, "container %s is not running", id) : 0;
+		}
+		_cleanup_free_ char *data = NULL;
+		r = cg_stats_json(&cg, &data, e);
+		long oom = 0;
+		if (!stats && cg_oom_count(&cg, &oom, NULL) >= 0 && last_oom >= 0 && oom > last_oom)
+			printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
+		last_oom = oom;
+		cg_release(&cg);
+		box_close(&b);
+		if (r < 0)
+			return r;
+		printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}\n", id, data);
+		fflush(stdout);
+		if (stats)
+			return 0;
+		struct timespec ts = {.tv_sec = interval_ms / 1000, .tv_nsec = (interval_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}

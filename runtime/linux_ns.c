@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "linux_ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../common/cleanup.h"
+#include "../common/util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef NS_GET_NSTYPE
+#define NS_GET_NSTYPE 0xb703 /* _IO(0xb7, 0x3) */
+#endif
+
+static const struct {
+	int flag;
+	const char *proc;
+} ns_table[OCI_NS_KINDS] = {
+	[OCI_NS_PID] = {CLONE_NEWPID, "pid"},     [OCI_NS_NETWORK] = {CLONE_NEWNET, "net"},
+	[OCI_NS_MOUNT] = {CLONE_NEWNS, "mnt"},    [OCI_NS_IPC] = {CLONE_NEWIPC, "ipc"},
+	[OCI_NS_UTS] = {CLONE_NEWUTS, "uts"},     [OCI_NS_USER] = {CLONE_NEWUSER, "user"},
+	[OCI_NS_CGROUP] = {CLONE_NEWCGROUP, "cgroup"}, [OCI_NS_TIME] = {CLONE_NEWTIME, "time"},
+};
+
+int ns_clone_flag(enum oci_ns_type t)
+{
+	return ns_table[t].flag;
+}
+
+const char *ns_proc_name(enum oci_ns_type t)
+{
+	return ns_table[t].proc;
+}
+
+int ns_open_checked(const char *path, enum oci_ns_type t, hull_err *e)
+{
+	_cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return herr_sys(e, "open %s namespace %s", oci_ns_type_name(t), path);
+	int type = ioctl(fd, NS_GET_NSTYPE);
+	if (type < 0)
+		return herr_set(e, -EINVAL, "%s is not a namespace", path);
+	if (type != ns_table[t].flag)
+		return herr_set(e, -EINVAL, "%s is not a %s namespace", path, oci_ns_type_name(t));
+	return steal_fd(&fd);
+}
+
+struct clone_args_v2 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+		cgroup;
+};
+
+pid_t hull_clone3(uint64_t flags, int cgroup_fd, int *used_cgroup)
+{
+	struct clone_args_v2 args = {.flags = flags, .exit_signal = SIGCHLD};
+	*used_cgroup = 0;
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
+	long r = syscall(SYS_clone3, &args, sizeof args);
+	if (r >= 0) {
+		*used_cgroup = cgroup_fd >= 0;
+		return (pid_t)r;
+	}
+	/* Old kernels (ENOSYS) or no CLONE_INTO_CGROUP (E2BIG/EINVAL): plain clone, the caller
+	 * places the child into the cgroup before letting it run anything. */
+	if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+		return -1;
+	args.flags = flags;
+	r = syscall(SYS_clone3, &args, sizeof args);
+	if (r >= 0 || errno != ENOSYS)
+		return (pid_t)r;
+	return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
+}
+
+static int write_map(int proc_fd, pid_t pid, const char *file, const struct oci_idmap *m, size_t n, hull_err *e)
+{
+	struct strbuf sb = {0};
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+	char rel[64];
+	snprintf(rel, sizeof rel, "%d/%s", (int)pid, file);
+	int rc = 0;
+	_cleanup_fd_ int fd = openat(proc_fd, rel, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		rc = herr_sys(e, "open /proc/%s", rel);
+	else if (sb.len && write_all(fd, sb.buf, sb.len) < 0)
+		rc = herr_sys(e, "write %s of the container user namespace", file);
+	sb_free(&sb);
+	return rc;
+}
+
+int ns_write_id_maps(int proc_fd, pid_t pid, const struct oci_idmap *uid, size_t nu, const struct oci_idmap *gid,
+		     size_t ng, hull_err *e)
+{
+	int r = write_map(proc_fd, pid, "uid_map", uid, nu, e);
+	if (r < 0)
+		return r;
+	return write_map(proc_fd, pid, "gid_map", gid, ng, e);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Namespace plumbing shared by create and exec. */
+#ifndef HULL_RUNTIME_LINUX_NS_H
+#define HULL_RUNTIME_LINUX_NS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../common/err.h"
+#include "../oci/spec.h"
+
+/* CLONE_NEW* flag for a namespace type. */
+int ns_clone_flag(enum oci_ns_type t);
+/* Name of the /proc/<pid>/ns/ entry ("pid", "net", "mnt", ...). */
+const char *ns_proc_name(enum oci_ns_type t);
+
+/* Open a namespace path and check it is a namespace of type t (NS_GET_NSTYPE). */
+int ns_open_checked(const char *path, enum oci_ns_type t, hull_err *e);
+
+/* clone3 with the given flags; cgroup_fd >= 0 adds CLONE_INTO_CGROUP. Returns like fork().
+ * *used_cgroup tells whether the kernel placed the child (else the caller writes cgroup.procs). */
+pid_t hull_clone3(uint64_t flags, int cgroup_fd, int *used_cgroup);
+
+/* Write /proc/<pid>/{uid_map,gid_map} (and setgroups "deny" when asked) through a verified procfs. */
+int ns_write_id_maps(int proc_fd, pid_t pid, const struct oci_idmap *uid, size_t nu, const struct oci_idmap *gid,
+		     size_t ng, hull_err *e);
+
+#endif
