@@ -66,7 +66,17 @@ int herr_prefix(hull_err *e, const char *fmt, ...)
 	vsnprintf(prefix, sizeof prefix, fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof old);
-	snprintf(e->msg, sizeof e->msg, "%s: %s", prefix, old);
+	/* prefix + ": " + old, truncated to the buffer (built by hand: no -Wformat-truncation) */
+	size_t pl = strnlen(prefix, sizeof e->msg - 1);
+	memcpy(e->msg, prefix, pl);
+	size_t pos = pl;
+	for (const char *s = ": "; *s && pos < sizeof e->msg - 1; s++)
+		e->msg[pos++] = *s;
+	size_t ol = strnlen(old, sizeof old);
+	if (ol > sizeof e->msg - 1 - pos)
+		ol = sizeof e->msg - 1 - pos;
+	memcpy(e->msg + pos, old, ol);
+	e->msg[pos + ol] = '\0';
 	if (e->code >= 0)
 		e->code = -EINVAL;
 	return e->code;
