@@ -33,9 +33,12 @@ int cg_resolve_path(const char *cgroups_path, const char *id, const char *own_cg
  * On failure nothing created is left behind. Fills cg (caller frees with cg_release). */
 int cg_create(struct hull_cgroup *cg, const char *mount, const char *path, const struct oci_resources *res,
 	      hull_err *e);
-/* Re-open an existing container cgroup (for kill/pause/delete/update/exec/ps). */
+/* Re-open an existing container cgroup (for kill/pause/delete/update/exec/ps). Leaves
+ * cg->created false: set it from the saved state before cg_destroy. */
 int cg_open(struct hull_cgroup *cg, const char *mount, const char *path, hull_err *e);
-/* Apply resources to a live cgroup (update, and create's last step). */
+/* Apply resources to a live cgroup (update, and create's last step). Does not touch
+ * res->devices: device rules need linux.devices too, see cg_devices_apply. On update a
+ * controller the cgroup does not have yet is enabled up the path first. */
 int cg_apply(struct hull_cgroup *cg, const struct oci_resources *res, bool is_update, hull_err *e);
 /* Fallback placement when clone3(CLONE_INTO_CGROUP) is not available. */
 int cg_enter(struct hull_cgroup *cg, pid_t pid, hull_err *e);
@@ -63,7 +66,18 @@ int cg_oom_count(struct hull_cgroup *cg, long *count, hull_err *e);
 int cg_devices_apply(struct hull_cgroup *cg, const struct oci_device_cgroup *rules, size_t n,
 		     const struct oci_device *devices, size_t n_devices, hull_err *e);
 
+/* hull's own cgroup2 path: the "0::" line of /proc/self/cgroup (for relative cgroupsPath). */
+int cg_self_path(char **out, hull_err *e);
+
 /* Pure conversions (unit tested) */
+/* cpu.shares (v1, 2..262144) -> cpu.weight (1..10000), the log-quadratic mapping of
+ * runc >= 1.3.2 / crun >= 1.23 (1024 -> 100). 0 means unset and gives 0. */
 uint64_t cg_shares_to_weight(uint64_t shares);
+/* OCI memory.swap is memory+swap; cgroup v2 memory.swap.max is swap alone. Returns 1 and sets
+ * *swap_max (-1 = "max") when memory.swap.max must be written, 0 when it must be left alone,
+ * or a negative errno naming the field. has_* mirror struct oci_memory. */
+int cg_swap_to_v2(bool has_swap, int64_t swap, bool has_limit, int64_t limit, int64_t *swap_max, hull_err *e);
+/* blkio weight (10..1000) -> io.weight (1..10000), as runc does. */
+uint64_t cg_blkio_weight_to_io_weight(uint64_t weight);
 
 #endif

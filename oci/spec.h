@@ -380,4 +380,16 @@ char *oci_default_spec_json(bool rootless, uid_t host_uid, gid_t host_gid);
 /* `hull features`: the runtime-spec features JSON, exactly what hull supports. */
 char *oci_features_json(void);
 
+/* Refuse valid config fields hull cannot honour yet (the list is at the top of
+ * oci/supported.c): "<file>: <json path>: not supported", returns -EOPNOTSUPP. Call after a
+ * successful parse. The process/resources variants are for exec --process and update
+ * --resources (paths relative to that document, e.g. ".execCPUAffinity"). */
+int oci_spec_check_supported(const struct oci_spec *s, const char *file, hull_err *e);
+int oci_process_check_supported(const struct oci_process *p, const char *file, hull_err *e);
+int oci_resources_check_supported(const struct oci_resources *r, const char *file, hull_err *e);
+
+/* Capability names known to the parser (CAP_CHOWN = 0 .. CAP_CHECKPOINT_RESTORE = 40). */
+int oci_cap_from_name(const char *name); /* number, or -EINVAL if unknown */
+const char *oci_cap_name(int cap);       /* NULL if out of the table */
+
 #endif

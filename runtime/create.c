@@ -281,6 +281,8 @@ static int spawn_init(struct create_job *j, struct hull_ctx *ctx, hull_err *e)
 	if (pid < 0)
 		return herr_sys(e, "clone container init (namespaces 0x%llx)", (unsigned long long)flags);
 	if (pid == 0) {
+		/* the state dir fd carries the flock: our copy would hold it for the container's life */
+		close(j->dirfd);
 		close(j->sync[0]);
 		struct init_args a = {
 			.ctx = ctx,

@@ -242,6 +242,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	close(j->sync[0]);
+	close(j->dirfd); /* holds the (shared) state lock */
 	if (child_setup(j, o, &path, &err) < 0) {
 		sync_send_error(j->sync[1], &err);
 		_exit(127);

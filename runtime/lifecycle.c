@@ -98,28 +98,13 @@ static int load_spec(struct box *b, struct oci_spec **spec, hull_err *e)
 	return oci_spec_parse(buf, len, "config.json", spec, e);
 }
 
-int hull_start(const struct hull_global *g, const char *id, hull_err *e)
+/* Open the fifo's read side (releasing the init blocked in open(O_WRONLY)) and wait for
+ * its byte: 1 = released, 0 = the init died first. */
+static int release_init(struct box *b, hull_err *e)
 {
-	struct box b;
-	int r = box_open(g, id, &b, e);
-	if (r < 0)
-		return r;
-	if (b.status != HULL_CREATED) {
-		r = herr_set(e, -EINVAL, "cannot start a container that has %s", b.status == HULL_STOPPED ? "stopped" : "already been started");
-		if (b.status == HULL_STOPPED)
-			r = herr_set(e, -EINVAL, "cannot start a container that has stopped");
-		box_close(&b);
-		return r;
-	}
-	struct oci_spec *spec = NULL;
-	if ((r = load_spec(&b, &spec, e)) < 0)
-		goto out;
-	/* opening the read side releases the init blocked in open(O_WRONLY) */
-	_cleanup_fd_ int fifo = openat(b.dirfd, "exec.fifo", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fifo < 0) {
-		r = herr_sys(e, "open exec fifo");
-		goto out;
-	}
+	_cleanup_fd_ int fifo = openat(b->dirfd, "exec.fifo", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fifo < 0)
+		return herr_sys(e, "open exec fifo");
 	struct pollfd pfd = {.fd = fifo, .events = POLLIN};
 	char c;
 	ssize_t n = -1;
@@ -127,26 +112,47 @@ int hull_start(const struct hull_global *g, const char *id, hull_err *e)
 	for (int i = 0; i < 100 && n <= 0; i++) {
 		if (poll(&pfd, 1, 100) > 0)
 			n = read(fifo, &c, 1);
-		if (n <= 0 && proc_start_time(b.rec.pid, NULL) == 0)
+		if (n <= 0 && proc_start_time(b->rec.pid, NULL) == 0)
 			break;
 	}
-	if (n != 1) {
-		r = herr_set(e, -ESRCH, "container %s: init did not start (it exited before start)", id);
-		goto out;
+	if (n != 1)
+		return herr_set(e, -ESRCH, "container %s: init exited before start", b->rec.id);
+	unlinkat(b->dirfd, "exec.fifo", 0);
+	return 0;
+}
+
+static int start_box(struct box *b, hull_err *e)
+{
+	if (b->status != HULL_CREATED)
+		return herr_set(e, -EINVAL, "cannot start a container that has %s",
+				b->status == HULL_STOPPED ? "stopped" : "already been started");
+	struct oci_spec *spec = NULL;
+	int r = load_spec(b, &spec, e);
+	if (r < 0)
+		return r;
+	if ((r = release_init(b, e)) >= 0) {
+		b->rec.started = true;
+		r = record_write(b->dirfd, &b->rec, e);
 	}
-	unlinkat(b.dirfd, "exec.fifo", 0);
-	b.rec.started = true;
-	if ((r = record_write(b.dirfd, &b.rec, e)) < 0)
-		goto out;
-	_cleanup_free_ char *st = state_json(&b.rec, HULL_RUNNING);
-	r = hooks_run(&spec->hooks, OCI_HOOK_POSTSTART, st, e);
-	if (r < 0) /* runtime-spec: a failed poststart hook is logged, start continues */ {
-		hull_log(HULL_LOG_WARN, "%s", e->msg);
-		herr_clear(e);
-		r = 0;
+	if (r >= 0) {
+		_cleanup_free_ char *st = state_json(&b->rec, HULL_RUNNING);
+		/* runtime-spec: a failed poststart hook is logged, start still succeeds */
+		if (hooks_run(&spec->hooks, OCI_HOOK_POSTSTART, st, e) < 0) {
+			hull_warn("%s", e->msg);
+			herr_clear(e);
+		}
 	}
-out:
 	oci_spec_free(spec);
+	return r;
+}
+
+int hull_start(const struct hull_global *g, const char *id, hull_err *e)
+{
+	struct box b;
+	int r = box_open(g, id, &b, e);
+	if (r < 0)
+		return r;
+	r = start_box(&b, e);
 	box_close(&b);
 	return r;
 }
