@@ -26,11 +26,16 @@ enum cg_controller {
 const char *cg_controller_name(enum cg_controller c);
 int cg_controller_from_name(const char *name, size_t len); /* -1 when unknown */
 
-/* Which controllers `res` needs: need->field[c] is the OCI JSON path of the first field that
- * needs controller c (for error messages), "" when c is not needed. Also rejects fields that
- * cgroup v2 cannot honour (swappiness, kernel memory, realtime, net_cls ...) naming them. */
+/* Which controllers `res` needs: need->field[c] is the OCI JSON path of the field that asks for
+ * controller c (for error messages), "" when nothing does. need->hard[c] is false when every
+ * request for c only asks for the kernel default (cpu.shares 1024, pids.limit <= 0, memory
+ * limit -1, quota -1 ...): such a "soft" need is written when c is present and skipped when it
+ * is not (the default is then in effect anyway), so containerd's shares 1024 works on a hybrid
+ * host. Also rejects fields cgroup v2 cannot honour (swappiness, kernel memory, realtime,
+ * net_cls ...) naming them. */
 struct cg_need {
-	char field[CG_NCONTROLLERS][160]; /* "" = not needed */
+	char field[CG_NCONTROLLERS][160];
+	bool hard[CG_NCONTROLLERS];
 };
 int cg_resources_need(const struct oci_resources *res, struct cg_need *need, hull_err *e);
 

@@ -387,11 +387,16 @@ int cg_unavailable_error(hull_err *e, const char *field, enum cg_controller c, c
 static int enable_in(int dirfd, const char *mount, const char *dir, const struct cg_need *need, hull_err *e)
 {
 	_cleanup_free_ char *cur = NULL;
+	bool any = false;
+	for (int c = 0; c < CG_NCONTROLLERS; c++)
+		any |= need->hard[c];
+	if (!any)
+		return 0;
 	int rc = cg_read_at(dirfd, "cgroup.subtree_control", &cur);
 	if (rc < 0)
 		return herr_errno(e, rc, "read %s%s/cgroup.subtree_control", mount, dir);
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
-		if (!need->field[c][0] || cg_word_in(cur, cg_controller_name(c)))
+		if (!need->hard[c] || cg_word_in(cur, cg_controller_name(c)))
 			continue;
 		char buf[32];
 		snprintf(buf, sizeof buf, "+%s", cg_controller_name(c));
@@ -449,7 +454,7 @@ static int check_root_offers(int rootfd, const char *mount, const char *path, co
 	if (rc < 0)
 		return herr_errno(e, rc, "read %s/cgroup.controllers", mount);
 	for (int c = 0; c < CG_NCONTROLLERS; c++)
-		if (need->field[c][0] && !cg_word_in(ctrls, cg_controller_name(c)))
+		if (need->hard[c] && !cg_word_in(ctrls, cg_controller_name(c)))
 			return cg_unavailable_error(e, need->field[c], c, mount, path, ctrls);
 	return 0;
 }

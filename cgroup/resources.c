@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../common/cleanup.h"
+#include "../common/log.h"
 #include "../common/util.h"
 #include "cgroup-internal.h"
 #include "cgroup.h"
@@ -172,16 +173,18 @@ size_t cg_io_max_lines(const struct oci_blkio *b, char ***lines)
 
 /* ---- which controllers, and what cannot be honoured ------------------------------------------ */
 
-static void need_set(struct cg_need *need, enum cg_controller c, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void need_set(struct cg_need *need, enum cg_controller c, const char *fmt, ...)
+static void need_set(struct cg_need *need, enum cg_controller c, bool hard, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void need_set(struct cg_need *need, enum cg_controller c, bool hard, const char *fmt, ...)
 {
-	if (need->field[c][0])
-		return; /* keep the first field that asked for it */
+	/* keep the first field that asked, unless a hard request comes after soft ones */
+	if (need->field[c][0] && (need->hard[c] || !hard))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(need->field[c], sizeof need->field[c], fmt, ap);
 	va_end(ap);
+	need->hard[c] = hard;
 }
 
 static bool bad_device_numbers(int64_t major, int64_t minor)
@@ -213,9 +216,11 @@ static int need_memory(const struct oci_memory *m, struct cg_need *need, hull_er
 	int rc = cg_swap_to_v2(m->has_swap, m->swap, m->has_limit, m->limit, &swap_max, e);
 	if (rc < 0)
 		return rc;
-	if ((m->has_limit && m->limit != 0) || (m->has_reservation && m->reservation != 0) ||
-	    (m->has_swap && m->swap != 0))
-		need_set(need, CG_MEMORY, "%s", f);
+	/* -1 (max) is the default of memory.max and memory.swap.max; memory.low's default is 0 */
+	bool hard = (m->has_limit && m->limit > 0) || (m->has_swap && m->swap > 0) ||
+		    (m->has_reservation && m->reservation != 0);
+	if (hard || (m->has_limit && m->limit == -1) || (m->has_swap && m->swap == -1))
+		need_set(need, CG_MEMORY, hard, "%s", f);
 	return 0;
 }
 
@@ -229,12 +234,16 @@ static int need_cpu(const struct oci_cpu *c, struct cg_need *need, hull_err *e)
 				c->has_rt_runtime && c->rt_runtime != 0 ? "realtimeRuntime" : "realtimePeriod");
 	if (c->has_idle && c->idle != 0 && c->idle != 1)
 		return herr_set(e, -EINVAL, "%s.idle: must be 0 or 1, not %" PRId64, f, c->idle);
-	if ((c->has_shares && c->shares != 0) || c->has_quota || c->has_period || c->has_burst || c->has_idle)
-		need_set(need, CG_CPU, "%s", f);
+	/* defaults: weight 100 (shares 1024), cpu.max "max 100000", burst 0, idle 0 */
+	bool hard = (c->has_shares && c->shares != 0 && c->shares != 1024) || (c->has_quota && c->quota > 0) ||
+		    (c->has_period && c->period != 0 && c->period != 100000) || (c->has_burst && c->burst != 0) ||
+		    (c->has_idle && c->idle != 0);
+	if (hard || (c->has_shares && c->shares != 0) || c->has_quota || c->has_period || c->has_burst || c->has_idle)
+		need_set(need, CG_CPU, hard, "%s", f);
 	if (c->cpus && *c->cpus)
-		need_set(need, CG_CPUSET, "%s.cpus", f);
+		need_set(need, CG_CPUSET, true, "%s.cpus", f);
 	if (c->mems && *c->mems)
-		need_set(need, CG_CPUSET, "%s.mems", f);
+		need_set(need, CG_CPUSET, true, "%s.mems", f);
 	return 0;
 }
 
@@ -278,7 +287,7 @@ static int need_blkio(const struct oci_blkio *b, struct cg_need *need, hull_err 
 			any = true;
 		}
 	if (any)
-		need_set(need, CG_IO, "%s", f);
+		need_set(need, CG_IO, true, "%s", f);
 	return 0;
 }
 
@@ -302,13 +311,13 @@ int cg_resources_need(const struct oci_resources *res, struct cg_need *need, hul
 	    (rc = need_blkio(&res->blkio, need, e)) < 0)
 		return rc;
 	if (res->has_pids)
-		need_set(need, CG_PIDS, "linux.resources.pids");
+		need_set(need, CG_PIDS, res->pids_limit > 0, "linux.resources.pids");
 	for (size_t i = 0; i < res->n_hugepage_limits; i++) {
 		const char *ps = res->hugepage_limits[i].page_size;
 		if (!ps || !cg_valid_hugepage_size(ps))
 			return herr_set(e, -EINVAL, "linux.resources.hugepageLimits[%zu].pageSize: invalid size \"%s\" (want e.g. \"2MB\")",
 					i, ps ? ps : "");
-		need_set(need, CG_HUGETLB, "linux.resources.hugepageLimits");
+		need_set(need, CG_HUGETLB, true, "linux.resources.hugepageLimits");
 	}
 	if (res->network.present && (res->network.has_class_id || res->network.n_priorities))
 		return herr_set(e, -ENOTSUP,
@@ -319,7 +328,7 @@ int cg_resources_need(const struct oci_resources *res, struct cg_need *need, hul
 		if (!d || !*d || strpbrk(d, " \t\n"))
 			return herr_set(e, -EINVAL, "linux.resources.rdma: invalid device name \"%s\"", d ? d : "");
 		if (res->rdma[i].has_hca_handles || res->rdma[i].has_hca_objects)
-			need_set(need, CG_RDMA, "linux.resources.rdma[\"%s\"]", d);
+			need_set(need, CG_RDMA, true, "linux.resources.rdma[\"%s\"]", d);
 	}
 	for (size_t i = 0; i < res->n_unified; i++) {
 		const char *k = res->unified[i].key;
@@ -329,7 +338,7 @@ int cg_resources_need(const struct oci_resources *res, struct cg_need *need, hul
 		const char *dot = strchr(k, '.');
 		int c = dot ? cg_controller_from_name(k, (size_t)(dot - k)) : -1;
 		if (c >= 0)
-			need_set(need, c, "linux.resources.unified[\"%s\"]", k);
+			need_set(need, c, true, "linux.resources.unified[\"%s\"]", k);
 	}
 	return 0;
 }
@@ -479,6 +488,14 @@ static int apply_cpu(struct hull_cgroup *cg, const struct oci_cpu *c, hull_err *
 		if ((rc = set(cg, "linux.resources.cpu.burst", "cpu.max.burst", buf, e)) < 0)
 			return rc;
 	}
+	return 0;
+}
+
+static int apply_cpuset(struct hull_cgroup *cg, const struct oci_cpu *c, hull_err *e)
+{
+	int rc;
+	if (!c->present)
+		return 0;
 	if (c->cpus && *c->cpus && (rc = set(cg, "linux.resources.cpu.cpus", "cpuset.cpus", c->cpus, e)) < 0)
 		return rc;
 	if (c->mems && *c->mems && (rc = set(cg, "linux.resources.cpu.mems", "cpuset.mems", c->mems, e)) < 0)
@@ -599,23 +616,25 @@ static int apply_unified(struct hull_cgroup *cg, const struct oci_resources *res
 	return 0;
 }
 
-/* Every needed controller must be in the cgroup's cgroup.controllers. On update, one that
- * create did not enable (it only enables what the config needed) is enabled up the path now. */
-static int ensure_controllers(struct hull_cgroup *cg, const struct cg_need *need, bool is_update, hull_err *e)
+/* Every hard-needed controller must be in the cgroup's cgroup.controllers. On update, one that
+ * create did not enable (it only enables what the config needed) is enabled up the path now.
+ * avail[c] tells the writers whether c is there (soft needs are skipped when it is not). */
+static int ensure_controllers(struct hull_cgroup *cg, const struct cg_need *need, bool is_update,
+			      bool avail[CG_NCONTROLLERS], hull_err *e)
 {
 	_cleanup_free_ char *ctrls = NULL;
+	for (int c = 0; c < CG_NCONTROLLERS; c++)
+		avail[c] = true;
 	if (cg_read_at(cg->dirfd, "cgroup.controllers", &ctrls) < 0)
 		return 0; /* cannot tell: let the writes report */
+	struct cg_need add = {0};
 	bool missing = false;
 	for (int c = 0; c < CG_NCONTROLLERS; c++)
-		missing |= need->field[c][0] && !cg_word_in(ctrls, cg_controller_name(c));
-	if (!missing)
-		return 0;
-	if (is_update && cg->mount && cg->path) {
-		struct cg_need add = {0};
-		for (int c = 0; c < CG_NCONTROLLERS; c++)
-			if (need->field[c][0] && !cg_word_in(ctrls, cg_controller_name(c)))
-				memcpy(add.field[c], need->field[c], sizeof add.field[c]);
+		if (need->hard[c] && !cg_word_in(ctrls, cg_controller_name(c))) {
+			memcpy(add.field[c], need->field[c], sizeof add.field[c]);
+			add.hard[c] = missing = true;
+		}
+	if (missing && is_update && cg->mount && cg->path) {
 		int rc = cg_check_offers(cg->mount, cg->path, &add, e);
 		if (rc < 0)
 			return rc;
@@ -626,31 +645,39 @@ static int ensure_controllers(struct hull_cgroup *cg, const struct cg_need *need
 		if (cg_read_at(cg->dirfd, "cgroup.controllers", &ctrls) < 0)
 			return 0;
 	}
-	for (int c = 0; c < CG_NCONTROLLERS; c++)
-		if (need->field[c][0] && !cg_word_in(ctrls, cg_controller_name(c)))
+	for (int c = 0; c < CG_NCONTROLLERS; c++) {
+		avail[c] = cg_word_in(ctrls, cg_controller_name(c));
+		if (need->hard[c] && !avail[c])
 			return cg_unavailable_error(e, need->field[c], c, cg->mount ? cg->mount : "?",
 						    cg->path ? cg->path : "?", ctrls);
+		if (need->field[c][0] && !avail[c])
+			hull_debug("%s asks for the %s default; no %s controller here, so it is in effect already",
+				   need->field[c], cg_controller_name(c), cg_controller_name(c));
+	}
 	return 0;
 }
 
 int cg_apply(struct hull_cgroup *cg, const struct oci_resources *res, bool is_update, hull_err *e)
 {
 	struct cg_need need;
+	bool avail[CG_NCONTROLLERS];
 	int rc;
 	if (!res)
 		return 0;
 	if ((rc = cg_resources_need(res, &need, e)) < 0)
 		return rc;
-	if ((rc = ensure_controllers(cg, &need, is_update, e)) < 0)
+	if ((rc = ensure_controllers(cg, &need, is_update, avail, e)) < 0)
 		return rc;
-	if (res->has_pids) {
+	if (res->has_pids && avail[CG_PIDS]) {
 		char buf[32];
 		num_or_max(buf, sizeof buf, res->pids_limit > 0 ? res->pids_limit : -1);
 		if ((rc = set(cg, "linux.resources.pids.limit", "pids.max", buf, e)) < 0)
 			return rc;
 	}
-	if ((rc = apply_memory(cg, &res->memory, is_update, e)) < 0 || (rc = apply_blkio(cg, &res->blkio, e)) < 0 ||
-	    (rc = apply_cpu(cg, &res->cpu, e)) < 0 || (rc = apply_hugetlb(cg, res, e)) < 0 ||
+	/* a controller that is not avail[] here was only asked for its defaults (see cg_need) */
+	if ((avail[CG_MEMORY] && (rc = apply_memory(cg, &res->memory, is_update, e)) < 0) ||
+	    (rc = apply_blkio(cg, &res->blkio, e)) < 0 || (avail[CG_CPU] && (rc = apply_cpu(cg, &res->cpu, e)) < 0) ||
+	    (rc = apply_cpuset(cg, &res->cpu, e)) < 0 || (rc = apply_hugetlb(cg, res, e)) < 0 ||
 	    (rc = apply_rdma(cg, res, e)) < 0 || (rc = apply_unified(cg, res, e)) < 0)
 		return rc;
 	return 0;

@@ -235,7 +235,8 @@ static void hugetlb_stats(struct strbuf *sb, int dirfd)
 	}
 	if (d)
 		closedir(d);
-	qsort(sizes, n, sizeof *sizes, cmp_str);
+	if (n > 1)
+		qsort(sizes, n, sizeof *sizes, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char file[64];
 		uint64_t usage = 0, failcnt = 0;

@@ -359,7 +359,8 @@ static int drive_init(struct create_job *j, hull_err *e)
 		} else if (t == SYNC_SECCOMP_FD) {
 			free(m);
 			_cleanup_free_ char *sj = state_json(&j->rec, HULL_CREATING);
-			r = seccomp_send_listener(l->seccomp->listener_path, fd, sj, e);
+			_cleanup_free_ char *ps = seccomp_listener_state_json(sj, j->pid, l->seccomp->listener_metadata);
+			r = seccomp_send_listener(l->seccomp->listener_path, fd, ps, e);
 			close_fd(&fd);
 			if (r < 0)
 				return r;
@@ -455,7 +456,7 @@ static int create_steps(struct create_job *j, hull_err *e)
 		if (mkdir(cache, 0700) < 0 && errno != EEXIST)
 			hull_debug("seccomp cache %s: %s", cache, strerror(errno));
 		if ((r = seccomp_prepare(j->spec->linux_->seccomp, cache, &j->bpf, e)) < 0)
-			return herr_prefix(e, "config.json: .linux.seccomp");
+			return r;
 		j->have_bpf = true;
 	}
 	if (mkfifoat(j->dirfd, "exec.fifo", 0600) < 0)

@@ -24,20 +24,6 @@
 #include "../common/cleanup.h"
 #include "../common/util.h"
 
-/* Names as in config.json; kept here so that hooks.c depends on nothing but the model. */
-static const char *kind_name(enum oci_hook_kind k)
-{
-	static const char *const names[OCI_HOOK_KINDS] = {
-		[OCI_HOOK_PRESTART] = "prestart",
-		[OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
-		[OCI_HOOK_CREATE_CONTAINER] = "createContainer",
-		[OCI_HOOK_START_CONTAINER] = "startContainer",
-		[OCI_HOOK_POSTSTART] = "poststart",
-		[OCI_HOOK_POSTSTOP] = "poststop",
-	};
-	return (unsigned)k < OCI_HOOK_KINDS ? names[k] : "unknown";
-}
-
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -221,7 +207,7 @@ static int hook_run_one(const struct oci_hook *hk, enum oci_hook_kind kind, size
 			hull_err *e)
 {
 	char label[48];
-	snprintf(label, sizeof label, "%s[%zu]", kind_name(kind), idx);
+	snprintf(label, sizeof label, "%s[%zu]", oci_hook_kind_name(kind), idx);
 	if (!hk->path || hk->path[0] != '/')
 		return herr_set(e, -EINVAL, "hook %s (%s): path must be absolute", hk->path ? hk->path : "(null)",
 				label);

@@ -126,20 +126,20 @@ static int set_names(const struct oci_spec *s, hull_err *e)
 	return 0;
 }
 
+static int send_notify_fd(int fd, void *arg)
+{
+	return sync_send(*(int *)arg, SYNC_SECCOMP_FD, 0, NULL, fd);
+}
+
+/* A notify filter's listener fd goes to the parent, which passes it to listenerPath. The
+ * hand-off happens from a helper started before the filter, so a profile that notifies
+ * sendmsg or write cannot wedge the init. */
 static int load_seccomp(struct init_args *a, hull_err *e)
 {
-	int notify_fd = -1;
-	int r = seccomp_load(a->seccomp, &notify_fd, e);
+	int r = seccomp_load_handoff(a->seccomp, send_notify_fd, &a->sync_fd, e);
 	if (r < 0)
 		return r;
-	if (notify_fd >= 0) {
-		r = sync_send(a->sync_fd, SYNC_SECCOMP_FD, 0, NULL, notify_fd);
-		close(notify_fd);
-		if (r < 0)
-			return herr_errno(e, r, "send the seccomp notify fd to hull");
-		r = sync_expect(a->sync_fd, SYNC_ACK, NULL, NULL, e);
-	}
-	return r;
+	return sync_expect(a->sync_fd, SYNC_ACK, NULL, NULL, e);
 }
 
 /* Everything up to READY; returns the slave pty fd through *slave (or -1). */

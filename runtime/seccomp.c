@@ -484,15 +484,12 @@ static int build(const struct oci_seccomp *sc, const struct plan *p, struct hull
 	if ((p->flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW) &&
 	    (r = set_attr(ctx, SCMP_FLTATR_CTL_SSB, 1, "SPEC_ALLOW", e)) < 0)
 		return r;
-	/* A binary tree instead of a linear scan for long profiles (runc uses the same
-	 * threshold; libseccomp <= 2.5.4 mishandles the tree with no rules at all). */
-	if (sc->n_syscalls > 32 && seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
-		hull_debug("seccomp: binary tree optimization not available");
 	if (p->any_notify && seccomp_api_get() < 5)
 		return herr_set(e, -ENOTSUP,
 				"%s: SCMP_ACT_NOTIFY needs libseccomp >= 2.5 and Linux >= 5.0 (API level %u)", SC_PATH,
 				seccomp_api_get());
 
+	size_t n_rules = 0;
 	for (size_t i = 0; i < sc->n_syscalls; i++) {
 		const struct oci_seccomp_syscall *s = &sc->syscalls[i];
 		if (p->actions[i] == p->default_action)
@@ -505,10 +502,16 @@ static int build(const struct oci_seccomp *sc, const struct plan *p, struct hull
 			}
 			if ((r = add_rule(ctx, s, p->actions[i], nr, s->names[j], e)) < 0)
 				return r;
+			n_rules++;
 			if (p->actions[i] == SCMP_ACT_NOTIFY)
 				out->notify = true;
 		}
 	}
+	/* A binary tree over the syscall numbers instead of a linear scan: podman's profile
+	 * has ~400 syscalls, each checked on every syscall otherwise. Only for longer rule sets
+	 * (runc's threshold: 32 syscalls); libseccomp <= 2.5.4 mishandles the tree with none. */
+	if (n_rules > 32 && seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
+		hull_debug("seccomp: binary tree optimization not available");
 
 	_cleanup_free_ struct sock_filter *prog = NULL;
 	size_t n_prog = 0;

@@ -21,7 +21,7 @@
 #include "seccomp_internal.h"
 
 /* Bump when hull's generator changes what it emits for the same profile. */
-#define GENERATOR "hull-seccomp-v1"
+#define GENERATOR "hull-seccomp-v2"
 
 static const char MAGIC[8] = {'H', 'U', 'L', 'L', 'B', 'P', 'F', '1'};
 

@@ -316,6 +316,37 @@ Test(cgroup, controllers_needed_map)
 	cr_assert_str_eq(n.field[CG_HUGETLB], "linux.resources.hugepageLimits");
 	cr_assert_eq(n.field[CG_IO][0], '\0');
 	cr_assert_eq(n.field[CG_RDMA][0], '\0');
+	for (int c = 0; c < CG_NCONTROLLERS; c++)
+		cr_assert_eq(n.hard[c], n.field[c][0] != '\0', "%s: real limits are hard needs", cg_controller_name(c));
+}
+
+Test(cgroup, kernel_defaults_are_soft_needs)
+{
+	/* what containerd's ctr sends (shares 1024) and "unlimited" values */
+	struct oci_resources r = {.present = true, .has_pids = true, .pids_limit = -1};
+	r.cpu = (struct oci_cpu){.present = true, .has_shares = true, .shares = 1024, .has_quota = true, .quota = -1,
+				 .has_period = true, .period = 100000};
+	r.memory = (struct oci_memory){.present = true, .has_limit = true, .limit = -1};
+	hull_err e = {0};
+	struct cg_need n;
+	cr_assert_eq(cg_resources_need(&r, &n, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(n.field[CG_CPU], "linux.resources.cpu");
+	cr_assert_not(n.hard[CG_CPU]);
+	cr_assert_not(n.hard[CG_PIDS]);
+	cr_assert_not(n.hard[CG_MEMORY]);
+	/* any real limit makes it hard */
+	r.cpu.quota = 50000;
+	r.pids_limit = 100;
+	r.memory.limit = 1 << 20;
+	cr_assert_eq(cg_resources_need(&r, &n, &e), 0, "%s", e.msg);
+	cr_assert(n.hard[CG_CPU] && n.hard[CG_PIDS] && n.hard[CG_MEMORY]);
+	/* the hard request names itself even when a soft one came first */
+	struct oci_kv kv[] = {{"cpu.weight", "300"}};
+	struct oci_resources r2 = {.present = true, .unified = kv, .n_unified = 1};
+	r2.cpu = (struct oci_cpu){.present = true, .has_shares = true, .shares = 1024};
+	cr_assert_eq(cg_resources_need(&r2, &n, &e), 0, "%s", e.msg);
+	cr_assert(n.hard[CG_CPU]);
+	cr_assert_str_eq(n.field[CG_CPU], "linux.resources.unified[\"cpu.weight\"]");
 }
 
 /* ---- cg_apply against a temp dir ------------------------------------------------------------- */
@@ -516,6 +547,33 @@ Test(cgroup_apply, missing_controller_error, .init = tmp_setup, .fini = tmp_tear
 	cr_assert_str_eq(e.msg, "cannot apply linux.resources.memory: controller \"memory\" not available in cgroup "
 				"/hull/x (cgroup2 at /fake/cgroup2 offers: hugetlb)");
 	ASSERT_FILE("memory.max", "");
+}
+
+Test(cgroup_apply, defaults_skip_missing_controllers, .init = tmp_setup, .fini = tmp_teardown)
+{
+	mkfile("cgroup.controllers", "hugetlb\n");
+	struct oci_resources r = {.present = true, .has_pids = true, .pids_limit = 0};
+	r.cpu = (struct oci_cpu){.present = true, .has_shares = true, .shares = 1024};
+	r.memory = (struct oci_memory){.present = true, .has_limit = true, .limit = -1};
+	struct hull_cgroup cg = tmp_cg();
+	hull_err e = {0};
+	cr_assert_eq(cg_apply(&cg, &r, false, &e), 0, "defaults are in effect without the controller: %s", e.msg);
+	cr_assert_eq(nwrites, 0);
+	r.pids_limit = 2048; /* podman's default: a real limit */
+	cr_assert_lt(cg_apply(&cg, &r, false, &e), 0);
+	cr_assert_str_eq(e.msg, "cannot apply linux.resources.pids: controller \"pids\" not available in cgroup "
+				"/hull/x (cgroup2 at /fake/cgroup2 offers: hugetlb)");
+}
+
+Test(cgroup_apply, defaults_written_when_controller_present, .init = tmp_setup, .fini = tmp_teardown)
+{
+	struct oci_resources r = {.present = true, .has_pids = true, .pids_limit = 0};
+	r.cpu = (struct oci_cpu){.present = true, .has_shares = true, .shares = 1024};
+	struct hull_cgroup cg = tmp_cg();
+	hull_err e = {0};
+	cr_assert_eq(cg_apply(&cg, &r, true, &e), 0, "%s", e.msg);
+	ASSERT_FILE("cpu.weight", "100");
+	ASSERT_FILE("pids.max", "max");
 }
 
 Test(cgroup_apply, check_before_update, .init = tmp_setup, .fini = tmp_teardown)

@@ -34,7 +34,8 @@ static int sh(const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-/* stdout of a shell command (malloc'd, "" on failure). */
+/* stdout+stderr of a shell command (malloc'd, "" on failure); stderr is kept so that a
+ * failed assertion shows it, and so that `ip`'s warnings do not clutter the test log. */
 static char *sh_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *sh_out(const char *fmt, ...)
 {
@@ -43,6 +44,7 @@ static char *sh_out(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof cmd, fmt, ap);
 	va_end(ap);
+	strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
 	FILE *f = popen(cmd, "r");
 	size_t cap = 4096, n = 0;
 	char *out = calloc(1, cap);
@@ -82,9 +84,9 @@ static void teardown(void)
 {
 	if (geteuid() != 0 || !ns_name[0])
 		return;
-	sh("ip netns del %s 2>/dev/null", ns_name);
-	sh("ip link del %s 2>/dev/null", veth_a);
-	sh("ip link del %s 2>/dev/null", veth_b);
+	sh("ip netns del %s >/dev/null 2>&1", ns_name);
+	sh("ip link del %s >/dev/null 2>&1", veth_a);
+	sh("ip link del %s >/dev/null 2>&1", veth_b);
 }
 
 #define REQUIRE_ROOT()                                         \
@@ -162,7 +164,7 @@ Test(netns, move_keeps_name_when_none_given)
 	_cleanup_fd_ int fd = open_ns();
 	hull_err e = {0};
 	cr_assert_eq(netns_move_device(veth_a, NULL, fd, &e), 0, "%s", e.msg);
-	cr_assert_eq(sh("ip -n %s link show %s >/dev/null", ns_name, veth_a), 0);
+	cr_assert_eq(sh("ip -n %s link show %s >/dev/null 2>&1", ns_name, veth_a), 0);
 }
 
 Test(netns, name_clash_is_an_error_and_leaves_device_on_host)
@@ -174,7 +176,7 @@ Test(netns, name_clash_is_an_error_and_leaves_device_on_host)
 	int r = netns_move_device(veth_a, "ctr0", fd, &e);
 	cr_assert_eq(r, -EEXIST, "r=%d %s", r, e.msg);
 	cr_assert(strstr(e.msg, veth_a) && strstr(e.msg, "ctr0"), "message: %s", e.msg);
-	cr_assert_eq(sh("ip link show %s >/dev/null", veth_a), 0, "device left the host netns");
+	cr_assert_eq(sh("ip link show %s >/dev/null 2>&1", veth_a), 0, "device left the host netns");
 }
 
 Test(netns, percent_d_template_gets_a_free_name)
@@ -221,8 +223,8 @@ Test(netns, move_devices_moves_each_entry)
 	};
 	hull_err e = {0};
 	cr_assert_eq(netns_move_devices(devs, 2, fd, &e), 0, "%s", e.msg);
-	cr_assert_eq(sh("ip -n %s link show in0 >/dev/null", ns_name), 0);
-	cr_assert_eq(sh("ip -n %s link show %s >/dev/null", ns_name, veth_b), 0);
+	cr_assert_eq(sh("ip -n %s link show in0 >/dev/null 2>&1", ns_name), 0);
+	cr_assert_eq(sh("ip -n %s link show %s >/dev/null 2>&1", ns_name, veth_b), 0);
 }
 
 Test(netns, missing_device_is_named_in_error)
@@ -245,7 +247,7 @@ Test(netns, invalid_names_rejected)
 	cr_assert_eq(netns_move_device(veth_a, "a/b", fd, &e), -EINVAL);
 	cr_assert(strstr(e.msg, "a/b"), "message: %s", e.msg);
 	cr_assert_eq(netns_move_device(veth_a, "averyveryverylongname", fd, &e), -EINVAL);
-	cr_assert_eq(sh("ip link show %s >/dev/null", veth_a), 0);
+	cr_assert_eq(sh("ip link show %s >/dev/null 2>&1", veth_a), 0);
 }
 
 Test(netns, target_fd_not_a_netns)
@@ -256,5 +258,5 @@ Test(netns, target_fd_not_a_netns)
 	int r = netns_move_device(veth_a, "eth0", fd, &e);
 	cr_assert_lt(r, 0);
 	cr_assert(strstr(e.msg, "network namespace"), "message: %s", e.msg);
-	cr_assert_eq(sh("ip link show %s >/dev/null", veth_a), 0);
+	cr_assert_eq(sh("ip link show %s >/dev/null 2>&1", veth_a), 0);
 }
