@@ -468,9 +468,14 @@ int hull_update(const struct hull_global *g, const char *id, const char *resourc
 {
 	struct oci_resources res;
 	memset(&res, 0, sizeof res);
-	int r = oci_resources_parse(resources_json, strlen(resources_json), source ? source : "resources", &res, e);
-	if (r < 0)
+	const char *file = source ? source : "resources";
+	int r = oci_resources_parse(resources_json, strlen(resources_json), file, &res, e);
+	if (r >= 0)
+		r = oci_resources_check_supported(&res, file, e);
+	if (r < 0) {
+		oci_resources_clear(&res);
 		return r;
+	}
 	struct box b;
 	struct hull_cgroup cg;
 	r = with_cgroup(g, id, &b, &cg, e);
