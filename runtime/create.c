@@ -143,6 +143,11 @@ static int load_config(struct create_job *j, hull_err *e)
 	r = oci_spec_check_supported(j->spec, cfg, e);
 	if (r < 0)
 		return r;
+	/* SELinux mount labels need context= on every mount; hull cannot apply them yet */
+	const char *ml = j->spec->linux_->mount_label;
+	if (ml && *ml)
+		return herr_set(e, -ENOTSUP, "%s: .linux.mountLabel: %s", cfg,
+				process_lsm_enabled("selinux") ? "not supported" : "SELinux is not enabled on this host");
 	const char *rp = j->spec->root.path;
 	_cleanup_free_ char *abs = rp[0] == '/' ? xstrdup(rp) : xasprintf("%s/%s", j->bundle, rp);
 	if (!realpath(abs, real))

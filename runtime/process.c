@@ -98,6 +98,9 @@ int process_set_personality(const struct oci_personality *pers, hull_err *e)
 {
 	if (!pers || !pers->present)
 		return 0;
+	/* the spec defines no flag values yet: refuse rather than ignore */
+	if (pers->n_flags)
+		return herr_set(e, -ENOTSUP, "config.json: .linux.personality.flags: not supported");
 	unsigned long domain = PER_LINUX;
 	if (pers->domain && !strcmp(pers->domain, "LINUX32"))
 		domain = PER_LINUX32;
@@ -145,7 +148,7 @@ int process_set_io_priority(const struct oci_process *p, hull_err *e)
 	return 0;
 }
 
-static bool lsm_enabled(const char *name)
+bool process_lsm_enabled(const char *name)
 {
 	_cleanup_free_ char *lsms = NULL;
 	if (read_file_at(AT_FDCWD, "/sys/kernel/security/lsm", &lsms, NULL, NULL) < 0)
@@ -159,7 +162,7 @@ static bool lsm_enabled(const char *name)
 int process_set_lsm_labels(int proc_fd, const struct oci_process *p, hull_err *e)
 {
 	if (p->apparmor_profile && *p->apparmor_profile) {
-		if (!lsm_enabled("apparmor"))
+		if (!process_lsm_enabled("apparmor"))
 			return herr_set(e, -ENOTSUP, "process.apparmorProfile %s requested but AppArmor is not enabled",
 					p->apparmor_profile);
 		/* AppArmor switches the profile at exec: write "exec <profile>" to attr/exec */
@@ -171,7 +174,7 @@ int process_set_lsm_labels(int proc_fd, const struct oci_process *p, hull_err *e
 			return herr_sys(e, "set AppArmor profile %s", p->apparmor_profile);
 	}
 	if (p->selinux_label && *p->selinux_label) {
-		if (!lsm_enabled("selinux"))
+		if (!process_lsm_enabled("selinux"))
 			return herr_set(e, -ENOTSUP, "process.selinuxLabel %s requested but SELinux is not enabled",
 					p->selinux_label);
 		_cleanup_fd_ int fd = proc_open_file(proc_fd, "thread-self/attr/exec", O_WRONLY, e);

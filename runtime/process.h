@@ -19,6 +19,8 @@ int process_set_personality(const struct oci_personality *pers, hull_err *e);
 int process_set_scheduler(const struct oci_process *p, hull_err *e);
 int process_set_io_priority(const struct oci_process *p, hull_err *e);
 /* AppArmor/SELinux: applied when the LSM is enabled, an error when asked for and not. */
+/* Is the LSM `name` ("apparmor", "selinux") active (/sys/kernel/security/lsm)? */
+bool process_lsm_enabled(const char *name);
 int process_set_lsm_labels(int proc_fd, const struct oci_process *p, hull_err *e);
 /* chdir to process.cwd inside the container; refuses a cwd that is not reachable from the
  * container's root (CVE-2024-21626: a leaked fd through /proc/self/fd). */
