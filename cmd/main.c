@@ -7,6 +7,7 @@
 
 #include "../common/log.h"
 #include "../oci/spec.h"
+#include "../runtime/cloned_binary.h"
 #include "commands.h"
 #include "options.h"
 
@@ -112,6 +113,9 @@ int main(int argc, char **argv)
 		print_help(stderr);
 		return fail("hull: missing command");
 	}
+	/* create/run/exec re-exec from a sealed copy of hull first (CVE-2019-5736) */
+	if ((r = cloned_binary_ensure(argv[cg.cmd_index], argv, &e)) < 0)
+		return fail(e.msg);
 	if (!cg.g.root)
 		cg.g.root = hull_default_root();
 	if (cg.criu)

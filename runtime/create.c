@@ -55,6 +55,7 @@ struct create_job {
 	pid_t pid;
 	int pty_master;
 	char pty_name[64];
+	bool hooks_started; /* the environment exists and the create hooks began */
 };
 
 static void job_init(struct create_job *j, const struct hull_global *g, const struct hull_create_opts *o)
@@ -93,6 +94,12 @@ static void job_rollback(struct create_job *j)
 		rootfs_overlay_cleanup(j->state_dir, &ignored);
 	if (j->state_created)
 		state_dir_remove(j->g->root, j->o->id, &ignored);
+	/* lifecycle: a failed prestart/createRuntime/createContainer hook stops the container
+	 * and continues at "destroy" and the poststop hooks */
+	if (j->hooks_started) {
+		_cleanup_free_ char *st = state_json(&j->rec, HULL_STOPPED);
+		hooks_run_poststop(&j->spec->hooks, st);
+	}
 }
 
 static void job_free(struct create_job *j)
@@ -114,6 +121,46 @@ static void job_free(struct create_job *j)
 	free(j->config_path);
 	free(j->rootfs);
 	free(j->state_dir);
+}
+
+/* Which namespace a sysctl lives in (runc's rules); OCI_NS_KINDS = not namespaced. */
+static enum oci_ns_type sysctl_namespace(const char *key)
+{
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+					  "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
+	for (size_t i = 0; i < sizeof ipc / sizeof ipc[0]; i++)
+		if (!strcmp(key, ipc[i]))
+			return OCI_NS_IPC;
+	if (!strncmp(key, "fs.mqueue.", 10))
+		return OCI_NS_IPC;
+	if (!strncmp(key, "net.", 4))
+		return OCI_NS_NETWORK;
+	if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
+		return OCI_NS_UTS;
+	return OCI_NS_KINDS;
+}
+
+/* Settings that would change the host when the namespace they need is the host's. */
+static int check_namespaced_settings(const struct oci_spec *s, hull_err *e)
+{
+	const struct oci_linux *l = s->linux_;
+	for (size_t i = 0; i < l->n_sysctl; i++) {
+		enum oci_ns_type t = sysctl_namespace(l->sysctl[i].key);
+		if (t == OCI_NS_KINDS)
+			return herr_set(e, -EINVAL, "config.json: .linux.sysctl[\"%s\"]: not in a separate kernel namespace",
+					l->sysctl[i].key);
+		if (!oci_spec_find_ns(s, t))
+			return herr_set(e, -EINVAL, "config.json: .linux.sysctl[\"%s\"]: needs a %s namespace",
+					l->sysctl[i].key, oci_ns_type_name(t));
+	}
+	if ((s->hostname && *s->hostname) || (s->domainname && *s->domainname)) {
+		if (!oci_spec_find_ns(s, OCI_NS_UTS))
+			return herr_set(e, -EINVAL, "config.json: .%s: cannot be set without a private uts namespace",
+					s->hostname && *s->hostname ? "hostname" : "domainname");
+	}
+	if (l->n_net_devices && !oci_spec_find_ns(s, OCI_NS_NETWORK))
+		return herr_set(e, -EINVAL, "config.json: .linux.netDevices: needs a private network namespace");
+	return 0;
 }
 
 static int load_config(struct create_job *j, hull_err *e)
@@ -156,7 +203,7 @@ static int load_config(struct create_job *j, hull_err *e)
 	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
 		return herr_set(e, -ENOTDIR, "%s: .root.path: %s is not a directory", cfg, real);
 	j->rootfs = xstrdup(real);
-	return 0;
+	return check_namespaced_settings(j->spec, e);
 }
 
 static bool want_overlay(const struct create_job *j)
@@ -325,9 +372,12 @@ static int drive_init(struct create_job *j, hull_err *e)
 			return r;
 	}
 	if (l->n_net_devices) {
+		/* a joined netns is the target itself: the init only enters it after MAPPED */
 		char rel[64];
 		snprintf(rel, sizeof rel, "%d/ns/net", (int)j->pid);
-		_cleanup_fd_ int nfd = openat(j->proc_fd, rel, O_RDONLY | O_CLOEXEC);
+		_cleanup_fd_ int nfd = j->join_fds[OCI_NS_NETWORK] >= 0
+					       ? fcntl(j->join_fds[OCI_NS_NETWORK], F_DUPFD_CLOEXEC, 3)
+					       : openat(j->proc_fd, rel, O_RDONLY | O_CLOEXEC);
 		if (nfd < 0)
 			return herr_sys(e, "open the container network namespace");
 		if ((r = netns_move_devices(l->net_devices, l->n_net_devices, nfd, e)) < 0)
@@ -339,6 +389,7 @@ static int drive_init(struct create_job *j, hull_err *e)
 		return r;
 	_cleanup_free_ char *st = NULL;
 	state_for_hooks(j, HULL_CREATING, &st);
+	j->hooks_started = true;
 	if ((r = hooks_run(&j->spec->hooks, OCI_HOOK_PRESTART, st, e)) < 0 ||
 	    (r = hooks_run(&j->spec->hooks, OCI_HOOK_CREATE_RUNTIME, st, e)) < 0)
 		return r;
@@ -432,6 +483,34 @@ static void fill_record(struct create_job *j)
 	}
 }
 
+/* Host uid/gid that the container's root maps to (0/0 without a new user namespace). */
+static void container_root_ids(const struct create_job *j, uid_t *uid, gid_t *gid)
+{
+	const struct oci_linux *l = j->spec->linux_;
+	const struct oci_namespace *u = oci_spec_find_ns(j->spec, OCI_NS_USER);
+	*uid = 0;
+	*gid = 0;
+	if (!u || u->path)
+		return;
+	for (size_t i = 0; i < l->n_uid_mappings; i++)
+		if (l->uid_mappings[i].container_id == 0)
+			*uid = l->uid_mappings[i].host_id;
+	for (size_t i = 0; i < l->n_gid_mappings; i++)
+		if (l->gid_mappings[i].container_id == 0)
+			*gid = l->gid_mappings[i].host_id;
+}
+
+/* Files the init opens after it became root of a new user namespace must be its own. */
+static int chown_for_userns(struct create_job *j, const char *rel, hull_err *e)
+{
+	uid_t uid;
+	gid_t gid;
+	container_root_ids(j, &uid, &gid);
+	if ((uid || gid) && fchownat(j->dirfd, rel, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return herr_sys(e, "chown %s for the container user namespace", rel);
+	return 0;
+}
+
 static int create_steps(struct create_job *j, hull_err *e)
 {
 	const struct hull_create_opts *o = j->o;
@@ -452,7 +531,8 @@ static int create_steps(struct create_job *j, hull_err *e)
 	fill_record(j);
 	if ((r = copy_config(j, e)) < 0)
 		return r;
-	if (j->rec.overlay && (r = rootfs_overlay_dirs(j->state_dir, e)) < 0)
+	if (j->rec.overlay && ((r = rootfs_overlay_dirs(j->state_dir, e)) < 0 ||
+			       (r = chown_for_userns(j, "overlay/upper", e)) < 0 || (r = chown_for_userns(j, "overlay/work", e)) < 0))
 		return r;
 	if ((r = setup_cgroup(j, e)) < 0)
 		return r;
@@ -466,6 +546,8 @@ static int create_steps(struct create_job *j, hull_err *e)
 	}
 	if (mkfifoat(j->dirfd, "exec.fifo", 0600) < 0)
 		return herr_sys(e, "create exec fifo");
+	if ((r = chown_for_userns(j, "exec.fifo", e)) < 0)
+		return r;
 	_cleanup_free_ char *fifo = xasprintf("%s/exec.fifo", j->state_dir);
 	if ((j->fifo_fd = open(fifo, O_PATH | O_CLOEXEC)) < 0)
 		return herr_sys(e, "open exec fifo");

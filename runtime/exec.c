@@ -222,6 +222,10 @@ static int child_setup(struct exec_job *j, const struct hull_exec_opts *o, char 
 	    (r = process_set_scheduler(p, e)) < 0 || (r = process_set_io_priority(p, e)) < 0 ||
 	    (r = process_set_lsm_labels(j->proc_fd, p, e)) < 0)
 		return r;
+	/* nothing of hull's may be reachable through /proc/self/fd from here on */
+	close(j->proc_fd);
+	j->proc_fd = -1;
+	process_close_fds(o->preserve_fds, j->sync[1]);
 	if ((r = process_chdir(p->cwd ? p->cwd : "/", e)) < 0)
 		return r;
 	if ((r = process_find_exec(p, path, e)) < 0)
@@ -234,7 +238,6 @@ static int child_setup(struct exec_job *j, const struct hull_exec_opts *o, char 
 		return r;
 	if (j->have_bpf && p->no_new_privileges && (r = seccomp_load(&j->bpf, NULL, e)) < 0)
 		return r;
-	(void)o;
 	return 0;
 }
 
@@ -245,7 +248,6 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j, const struc
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	close(j->sync[0]);
-	close(j->dirfd); /* holds the (shared) state lock */
 	if (child_setup(j, o, &path, &err) < 0) {
 		sync_send_error(j->sync[1], &err);
 		_exit(127);
@@ -333,6 +335,11 @@ static int spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t *pid,
 	_cleanup_fd_ int cgfd = j->have_cg ? cg_open_for_clone(&j->cg, e) : -1;
 	if (j->have_cg && cgfd < 0)
 		return cgfd;
+	/* the new process may be frozen from birth (a paused cgroup, --ignore-paused) and would
+	 * keep its copy of the locked state dir fd: drop the lock before cloning, or `resume`
+	 * could never take it */
+	close(j->dirfd);
+	j->dirfd = -1;
 	int placed = 0;
 	fflush(NULL);
 	pid_t p = hull_clone3(0, cgfd, &placed);
@@ -343,6 +350,7 @@ static int spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t *pid,
 	*pid = p;
 	close(j->sync[1]);
 	j->sync[1] = -1;
+
 	int r;
 	if (j->have_cg && !placed && (r = cg_enter(&j->cg, p, e)) < 0)
 		return r;

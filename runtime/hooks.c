@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../common/cleanup.h"
+#include "../common/log.h"
 #include "../common/util.h"
 
 static int64_t now_ms(void)
@@ -285,4 +286,15 @@ int hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char *st
 			return r;
 	}
 	return 0;
+}
+
+void hooks_run_poststop(const struct oci_hooks *h, const char *state_json)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->n[OCI_HOOK_POSTSTOP]; i++) {
+		hull_err e = {0};
+		if (hook_run_one(&h->list[OCI_HOOK_POSTSTOP][i], OCI_HOOK_POSTSTOP, i, state_json ? state_json : "", &e) < 0)
+			hull_warn("%s", e.msg);
+	}
 }

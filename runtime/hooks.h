@@ -13,4 +13,8 @@
  * inside the container namespaces (createContainer, startContainer). */
 int hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json, hull_err *e);
 
+/* poststop: every hook runs; a failure is logged as a warning and the rest continue
+ * (runtime-spec lifecycle step 13). */
+void hooks_run_poststop(const struct oci_hooks *h, const char *state_json);
+
 #endif

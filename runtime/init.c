@@ -142,6 +142,18 @@ static int load_seccomp(struct init_args *a, hull_err *e)
 	return sync_expect(a->sync_fd, SYNC_ACK, NULL, NULL, e);
 }
 
+/* Hooks in the container namespaces see the pid as the container sees it. */
+static char *state_with_own_pid(const char *state)
+{
+	const char *p = strstr(state, "\"pid\":");
+	if (!p)
+		return xstrdup(state);
+	const char *end = p + 6;
+	while (*end >= '0' && *end <= '9')
+		end++;
+	return xasprintf("%.*s\"pid\":%d%s", (int)(p - state), state, (int)getpid(), end);
+}
+
 /* Everything up to READY; returns the slave pty fd through *slave (or -1). */
 static int init_setup(struct init_args *a, int *slave, char **state, char **exec_path, hull_err *e)
 {
@@ -172,6 +184,9 @@ static int init_setup(struct init_args *a, int *slave, char **state, char **exec
 		return herr_errno(e, r, "talk to hull");
 	if ((r = wait_hooks_done(a, state, e)) < 0)
 		return r;
+	char *own = state_with_own_pid(*state);
+	free(*state);
+	*state = own;
 	if ((r = hooks_run(&s->hooks, OCI_HOOK_CREATE_CONTAINER, *state, e)) < 0)
 		return r;
 	if ((r = rootfs_pivot(ctx, e)) < 0)
@@ -230,8 +245,10 @@ static int init_finish(struct init_args *a, hull_err *e)
 	return 0;
 }
 
-/* Block until `hull start` opens the fifo for reading, then tell it we are going. */
-static int wait_for_start(struct init_args *a, hull_err *e)
+/* Block until `hull start` opens the fifo for reading, then say "0" (connected). The write
+ * end stays open, close-on-exec, until execve: start reads until EOF, so an error written
+ * here before exiting (a startContainer hook, the identity switch, execve) reaches it. */
+static int open_start_fifo(struct init_args *a, hull_err *e)
 {
 	char rel[64];
 	snprintf(rel, sizeof rel, "self/fd/%d", a->fifo_fd);
@@ -240,7 +257,8 @@ static int wait_for_start(struct init_args *a, hull_err *e)
 		return herr_sys(e, "open exec fifo");
 	if (write_all(fd, "0", 1) < 0)
 		return herr_sys(e, "write exec fifo");
-	return 0;
+	close(a->fifo_fd);
+	return steal_fd(&fd);
 }
 
 void container_init(struct init_args *a)
@@ -250,7 +268,7 @@ void container_init(struct init_args *a)
 	hull_err err = {0};
 	_cleanup_free_ char *state = NULL;
 	_cleanup_free_ char *exec_path = NULL;
-	int slave = -1;
+	int slave = -1, start_fd = -1;
 
 	/* no core dumps or ptrace of the half-set-up init by the container (CVE-2016-9962) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -267,20 +285,24 @@ void container_init(struct init_args *a)
 	sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1);
 	close(a->sync_fd);
 
-	if (wait_for_start(a, &err) < 0)
+	if ((start_fd = open_start_fifo(a, &err)) < 0)
 		goto fail;
 	if (hooks_run(&ctx->spec->hooks, OCI_HOOK_START_CONTAINER, state, &err) < 0)
 		goto fail;
+	/* only 0-2 and the --preserve-fds range reach the process (CVE-2024-21626); the start
+	 * fifo closes at execve. Closed before the filter: a profile may deny close_range. */
+	process_close_fds(ctx->preserve_fds, start_fd);
 	if (init_finish(a, &err) < 0)
 		goto fail;
-	/* only 0-2 and the --preserve-fds range reach the process (CVE-2024-21626) */
-	process_close_fds(ctx->preserve_fds, -1);
+	process_close_fds(ctx->preserve_fds, start_fd);
 	if (slave > 2)
 		close(slave);
 	execve(exec_path, p->args, p->env ? p->env : (char *[]){NULL});
 	herr_sys(&err, "exec %s", exec_path);
 fail:
-	/* create has returned already: the container's stderr is the only place left */
-	dprintf(2, "hull: %s\n", err.msg);
+	if (start_fd >= 0)
+		write_all(start_fd, err.msg, strlen(err.msg));
+	else
+		dprintf(2, "hull: %s\n", err.msg);
 	_exit(127);
 }

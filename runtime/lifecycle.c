@@ -98,26 +98,57 @@ static int load_spec(struct box *b, struct oci_spec **spec, hull_err *e)
 	return oci_spec_parse(buf, len, "config.json", spec, e);
 }
 
-/* Open the fifo's read side (releasing the init blocked in open(O_WRONLY)) and wait for
- * its byte: 1 = released, 0 = the init died first. */
+static int signal_init(struct box *b, int sig, hull_err *e);
+
+/* SIGKILL everything in the container (its cgroup, or the init alone without one). */
+static void kill_container(struct box *b)
+{
+	struct hull_cgroup cg = {.dirfd = -1};
+	if (b->rec.cgroup_path && box_cgroup(b, &cg, NULL) >= 0)
+		cg_kill_all(&cg, SIGKILL, NULL);
+	else
+		signal_init(b, SIGKILL, NULL);
+	cg_release(&cg);
+}
+
+/* Open the fifo's read side, releasing the init blocked in open(O_WRONLY), and read until
+ * EOF: "0" means connected; anything after it is the init's error (startContainer hook,
+ * identity, execve); EOF with only "0" means the process was exec'd. */
 static int release_init(struct box *b, hull_err *e)
 {
 	_cleanup_fd_ int fifo = openat(b->dirfd, "exec.fifo", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fifo < 0)
 		return herr_sys(e, "open exec fifo");
+	char buf[HULL_ERR_MSG_MAX];
+	size_t len = 0;
 	struct pollfd pfd = {.fd = fifo, .events = POLLIN};
-	char c;
-	ssize_t n = -1;
-	/* the writer may open the fifo just after us: wait for its byte (or its death) */
-	for (int i = 0; i < 100 && n <= 0; i++) {
-		if (poll(&pfd, 1, 100) > 0)
-			n = read(fifo, &c, 1);
-		if (n <= 0 && proc_start_time(b->rec.pid, NULL) == 0)
+	for (;;) {
+		int pr = poll(&pfd, 1, 100);
+		if (pr < 0 && errno != EINTR)
+			return herr_sys(e, "wait for container init");
+		if (pr <= 0) {
+			/* no writer yet: a dead init never connects */
+			if (proc_start_time(b->rec.pid, NULL) != b->rec.pid_start)
+				return herr_set(e, -ESRCH, "container %s: init exited before start", b->rec.id);
+			continue;
+		}
+		ssize_t n = read(fifo, buf + len, sizeof buf - 1 - len);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0)
+			return herr_sys(e, "read exec fifo");
+		if (n == 0 || len + (size_t)n >= sizeof buf - 1) {
+			len += n > 0 ? (size_t)n : 0;
 			break;
+		}
+		len += (size_t)n;
 	}
-	if (n != 1)
-		return herr_set(e, -ESRCH, "container %s: init exited before start", b->rec.id);
+	buf[len] = '\0';
 	unlinkat(b->dirfd, "exec.fifo", 0);
+	if (len == 0)
+		return herr_set(e, -ESRCH, "container %s: init exited before start", b->rec.id);
+	if (len > 1)
+		return herr_set(e, -EIO, "%s", buf + 1);
 	return 0;
 }
 
@@ -136,11 +167,10 @@ static int start_box(struct box *b, hull_err *e)
 	}
 	if (r >= 0) {
 		_cleanup_free_ char *st = state_json(&b->rec, HULL_RUNNING);
-		/* runtime-spec: a failed poststart hook is logged, start still succeeds */
-		if (hooks_run(&spec->hooks, OCI_HOOK_POSTSTART, st, e) < 0) {
-			hull_warn("%s", e->msg);
-			herr_clear(e);
-		}
+		/* runtime-spec lifecycle step 9: a failed poststart hook is an error and stops the
+		 * container (delete then destroys it) */
+		if ((r = hooks_run(&spec->hooks, OCI_HOOK_POSTSTART, st, e)) < 0)
+			kill_container(b);
 	}
 	oci_spec_free(spec);
 	return r;
@@ -231,7 +261,8 @@ int hull_delete(const struct hull_global *g, const char *id, bool force, hull_er
 		}
 		return r;
 	}
-	if (b.status != HULL_STOPPED && b.status != HULL_CREATED && !force) {
+	/* runtime-spec: deleting a container that is not stopped is an error with no effect */
+	if (b.status != HULL_STOPPED && !force) {
 		r = herr_set(e, -EBUSY, "cannot delete container %s that is not stopped: %s", id, hull_status_name(b.status));
 		box_close(&b);
 		return r;
@@ -261,11 +292,8 @@ int hull_delete(const struct hull_global *g, const char *id, bool force, hull_er
 		rootfs_overlay_cleanup(dir, NULL);
 	_cleanup_free_ char *st = state_json(&b.rec, HULL_STOPPED);
 	r = state_dir_remove(g->root, id, e);
-	/* poststop hooks run after the container is deleted; failures are only logged */
-	if (r >= 0 && have_spec && hooks_run(&spec->hooks, OCI_HOOK_POSTSTOP, st, e) < 0) {
-		hull_warn("%s", e->msg);
-		herr_clear(e);
-	}
+	if (r >= 0 && have_spec)
+		hooks_run_poststop(&spec->hooks, st);
 	oci_spec_free(spec);
 	box_close(&b);
 	return r;
@@ -419,6 +447,81 @@ int hull_resume(const struct hull_global *g, const char *id, hull_err *e)
 	return r;
 }
 
+static bool pid_listed(const pid_t *pids, size_t n, long pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* runc's `ps ID [ps options]`: run ps(1) (default -ef) and keep the header and the lines
+ * whose PID column is one of the container's processes. */
+static int ps_table(const pid_t *pids, size_t n, char **ps_args, int n_ps_args, struct strbuf *sb, hull_err *e)
+{
+	char *argv[64] = {"ps"};
+	int argc = 1;
+	if (n_ps_args <= 0)
+		argv[argc++] = "-ef";
+	for (int i = 0; i < n_ps_args && argc < 62; i++)
+		argv[argc++] = ps_args[i];
+	argv[argc] = NULL;
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return herr_sys(e, "pipe");
+	pid_t child = fork();
+	if (child < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return herr_sys(e, "fork ps");
+	}
+	if (child == 0) {
+		dup2(pfd[1], 1);
+		execvp("ps", argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	_cleanup_fclose_ FILE *f = fdopen(pfd[0], "r");
+	if (!f) {
+		close(pfd[0]);
+		waitpid(child, NULL, 0);
+		return herr_sys(e, "read ps output");
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	int pid_col = -1;
+	while (getline(&line, &cap, f) > 0) {
+		if (pid_col < 0) {
+			/* the header names the columns: find "PID" */
+			_cleanup_free_ char *hdr = xstrdup(line);
+			char *save = NULL;
+			int col = 0;
+			pid_col = 0;
+			for (char *t = strtok_r(hdr, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save), col++) {
+				if (!strcmp(t, "PID")) {
+					pid_col = col;
+					break;
+				}
+			}
+			sb_append(sb, line);
+			continue;
+		}
+		_cleanup_free_ char *copy = xstrdup(line);
+		char *save = NULL, *t = strtok_r(copy, " \t\n", &save);
+		for (int col = 0; t && col < pid_col; col++)
+			t = strtok_r(NULL, " \t\n", &save);
+		if (t && pid_listed(pids, n, strtol(t, NULL, 10)))
+			sb_append(sb, line);
+	}
+	free(line);
+	int ws;
+	waitpid(child, &ws, 0);
+	if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+		return herr_set(e, -EIO, "ps %s failed (exit %d)", n_ps_args > 0 ? ps_args[0] : "-ef",
+				WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+	return 0;
+}
+
 int hull_ps(const struct hull_global *g, const char *id, bool json, char **ps_args, int n_ps_args, char **out,
 	    hull_err *e)
 {
@@ -440,26 +543,16 @@ int hull_ps(const struct hull_global *g, const char *id, bool json, char **ps_ar
 		for (size_t i = 0; i < n; i++)
 			sb_appendf(&sb, "%s%d", i ? "," : "", (int)pids[i]);
 		sb_append(&sb, "]\n");
+		r = 0;
 	} else {
-		/* table: like `ps -f` restricted to the container's pids */
-		sb_appendf(&sb, "%-8s %s\n", "PID", "CMD");
-		for (size_t i = 0; i < n; i++) {
-			char path[64];
-			_cleanup_free_ char *cmd = NULL;
-			size_t len = 0;
-			snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pids[i]);
-			if (read_file_at(AT_FDCWD, path, &cmd, &len, NULL) < 0)
-				continue;
-			for (size_t k = 0; k + 1 < len; k++)
-				if (!cmd[k])
-					cmd[k] = ' ';
-			sb_appendf(&sb, "%-8d %s\n", (int)pids[i], cmd);
-		}
-		(void)ps_args;
-		(void)n_ps_args;
+		r = ps_table(pids, n, ps_args, n_ps_args, &sb, e);
 	}
 	free(pids);
-	*out = sb.buf;
+	if (r < 0) {
+		sb_free(&sb);
+		return r;
+	}
+	*out = sb.buf ? sb.buf : xstrdup("");
 	return 0;
 }
 

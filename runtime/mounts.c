@@ -377,13 +377,26 @@ static int legacy_mount_fd(const struct hull_ctx *ctx, const char *source, int t
 	return r;
 }
 
-static int copy_up(int src_dir, int mnt, hull_err *e)
+static int copy_up(int src_dir, int mnt, const struct mount_opts *o, hull_err *e)
 {
 	_cleanup_fd_ int dst = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dst < 0)
 		return herr_sys(e, "tmpcopyup: open the new tmpfs");
 	int r = copy_tree(src_dir, dst, 0, e);
-	return r < 0 ? herr_prefix(e, "tmpcopyup") : 0;
+	if (r < 0)
+		return herr_prefix(e, "tmpcopyup");
+	/* the tmpfs takes over the directory: keep its mode and owner (as runc does), unless
+	 * the options set a mode themselves */
+	if (o->data && (strstr(o->data, "mode=") == o->data || strstr(o->data, ",mode=")))
+		return 0;
+	struct stat st;
+	if (fstat(src_dir, &st) < 0)
+		return herr_sys(e, "tmpcopyup: stat the directory");
+	if (fchmod(dst, st.st_mode & 07777) < 0)
+		return herr_sys(e, "tmpcopyup: chmod the new tmpfs");
+	if (fchown(dst, st.st_uid, st.st_gid) < 0)
+		hull_debug("tmpcopyup: keep the tmpfs owner: %m");
+	return 0;
 }
 
 /* The same with mount(2), for kernels (or seccomp filters) without fsopen. */
@@ -408,7 +421,7 @@ static int fresh_legacy(const struct hull_ctx *ctx, const char *type, const char
 	_cleanup_fd_ int mnt = pathres_open(rootfd, path, PATHRES_NOFOLLOW, 0, NULL, e);
 	if (mnt < 0)
 		return herr_prefix(e, "find the new mount");
-	if (src >= 0 && (r = copy_up(src, mnt, e)) < 0)
+	if (src >= 0 && (r = copy_up(src, mnt, o, e)) < 0)
 		return r;
 	if (o->propagation && (r = legacy_mount_fd(ctx, NULL, mnt, NULL, o->propagation, NULL)) < 0)
 		return herr_errno(e, r, "set mount propagation");
@@ -452,7 +465,7 @@ int mnt_fresh(const struct hull_ctx *ctx, const char *type, const char *source, 
 		_cleanup_fd_ int src = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (src < 0)
 			return herr_sys(e, "tmpcopyup: open the directory to copy");
-		if ((r = copy_up(src, mfd, e)) < 0)
+		if ((r = copy_up(src, mfd, o, e)) < 0)
 			return r;
 	}
 	if ((r = mnt_attach(mfd, target)) < 0)

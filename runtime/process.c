@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,8 +210,26 @@ static const char *env_get(char *const *env, size_t n, const char *name)
 	return NULL;
 }
 
+/* A path through /proc/self/fd/N (a magic link) could reach one of hull's own host fds
+ * before they are closed (CVE-2024-21626): refuse any magic link in the path. */
+static int check_no_magiclinks(const char *path, hull_err *e, const char *arg0)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+	if (fd < 0) {
+		if (errno == ELOOP || errno == EXDEV)
+			return herr_set(e, -EPERM, "exec: \"%s\": path goes through a /proc magic link", arg0);
+		return herr_sys(e, "exec: \"%s\": stat %s", arg0, path);
+	}
+	close(fd);
+	return 0;
+}
+
 static int check_executable(const char *path, hull_err *e, const char *arg0)
 {
+	int r = check_no_magiclinks(path, e, arg0);
+	if (r < 0)
+		return r;
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return herr_sys(e, "exec: \"%s\": stat %s", arg0, path);
@@ -243,6 +262,8 @@ int process_find_exec(const struct oci_process *p, char **out, hull_err *e)
 		struct stat st;
 		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
 			if (access(cand, X_OK) == 0) {
+				if (check_no_magiclinks(cand, e, arg0) < 0)
+					return e->code;
 				*out = steal_ptr(&cand);
 				return 0;
 			}
@@ -254,15 +275,32 @@ int process_find_exec(const struct oci_process *p, char **out, hull_err *e)
 	return herr_set(e, -ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
+static void close_range_or_loop(unsigned first, unsigned last)
+{
+	if (first > last)
+		return;
+	if (syscall(SYS_close_range, first, last, 0) == 0)
+		return;
+	/* close_range missing or denied by a seccomp profile older than it: close one by one */
+	struct rlimit rl;
+	unsigned max = 65536;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < max)
+		max = (unsigned)rl.rlim_cur;
+	if (last > max)
+		last = max;
+	for (unsigned fd = first; fd <= last; fd++)
+		close((int)fd);
+}
+
 void process_close_fds(int preserve_fds, int keep)
 {
 	unsigned first = 3u + (unsigned)(preserve_fds > 0 ? preserve_fds : 0);
 	if (keep >= (int)first) {
 		if ((unsigned)keep > first)
-			syscall(SYS_close_range, first, (unsigned)keep - 1, 0);
-		syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0);
+			close_range_or_loop(first, (unsigned)keep - 1);
+		close_range_or_loop((unsigned)keep + 1, ~0U);
 	} else {
-		syscall(SYS_close_range, first, ~0U, 0);
+		close_range_or_loop(first, ~0U);
 	}
 }
 

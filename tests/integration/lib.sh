@@ -3,7 +3,7 @@
 # functions named test_*, and calls run_tests at the end. Tests drive the real binary.
 set -u
 
-HULL_BIN=${HULL_BIN:?HULL_BIN must point at the built hull binary}
+HULL_BIN=$(readlink -f "${HULL_BIN:?HULL_BIN must point at the built hull binary}")
 HELPERS=${HULL_HELPERS:-$(dirname "$HULL_BIN")/helpers}
 TMPROOT=$(mktemp -d /tmp/hull-it.XXXXXX)
 ROOT=$TMPROOT/state            # --root for every call: tests can run in parallel
@@ -53,16 +53,20 @@ bundle_run() {
 
 new_id() { echo "t$$-$RANDOM$RANDOM"; }
 
+# a failed assert is sticky: the test fails even if a later command succeeds
+_FAILMARK=$TMPROOT/.test-failed
 fail() {
 	echo "    $*" >&2
+	: >"$_FAILMARK"
 	return 1
 }
 assert_eq() { [ "$1" = "$2" ] || fail "expected [$2], got [$1]${3:+ ($3)}"; }
 assert_contains() { case "$1" in *"$2"*) ;; *) fail "expected to contain [$2], got [$1]" ;; esac; }
 assert_not_contains() { case "$1" in *"$2"*) fail "expected not to contain [$2], got [$1]" ;; esac; }
+# skip REASON ends the test (each test runs in its own subshell)
 skip() {
 	echo "    skip: $*" >&2
-	return 77
+	exit 77
 }
 
 cleanup_all() {
@@ -81,8 +85,10 @@ run_tests() {
 	local t rc out
 	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
 		if [ -n "${HULL_TEST_FILTER:-}" ] && ! [[ $t == *$HULL_TEST_FILTER* ]]; then continue; fi
+		rm -f "$_FAILMARK"
 		out=$( (set -u; $t) 2>&1)
 		rc=$?
+		if [ -e "$_FAILMARK" ] && [ $rc -ne 77 ]; then rc=1; fi
 		if [ $rc -eq 0 ]; then
 			_passed=$((_passed + 1))
 			echo "ok - $(basename "$0" .sh)::$t"
