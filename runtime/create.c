@@ -312,14 +312,29 @@ static int prepare_child_namespaces(struct create_job *j, uint64_t *flags, hull_
 	return 0;
 }
 
+static int clone_init(struct create_job *j, struct hull_ctx *ctx, uint64_t flags, hull_err *e);
+
 static int spawn_init(struct create_job *j, struct hull_ctx *ctx, hull_err *e)
 {
 	uint64_t flags;
 	int r = open_join_fds(j, &flags, e);
 	if (r < 0)
 		return r;
-	if ((r = prepare_child_namespaces(j, &flags, e)) < 0)
+	/* pid/time namespaces for children are switched for the init's clone only: hooks run
+	 * later must stay in the runtime namespaces */
+	struct ns_for_children saved;
+	if ((r = ns_save_for_children(j->proc_fd, &saved, e)) < 0)
 		return r;
+	r = prepare_child_namespaces(j, &flags, e);
+	if (r >= 0)
+		r = clone_init(j, ctx, flags, e);
+	ns_restore_for_children(&saved);
+	return r;
+}
+
+static int clone_init(struct create_job *j, struct hull_ctx *ctx, uint64_t flags, hull_err *e)
+{
+	int r;
 	ctx->new_userns = flags & CLONE_NEWUSER;
 	ctx->new_mountns = (flags & CLONE_NEWNS) || j->join_fds[OCI_NS_MOUNT] >= 0;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sync) < 0)

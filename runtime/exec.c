@@ -323,9 +323,8 @@ static int prepare(struct exec_job *j, const struct hull_global *g, const struct
 	return 0;
 }
 
-static int spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t *pid, int *master, hull_err *e)
+static int spawn_in_container_ns(struct exec_job *j, const struct hull_exec_opts *o, pid_t *pid, hull_err *e)
 {
-	/* pid and time namespaces apply to the next child */
 	if (j->ns_fds[OCI_NS_PID] >= 0 && setns(j->ns_fds[OCI_NS_PID], CLONE_NEWPID) < 0)
 		return herr_sys(e, "join container pid namespace");
 	if (j->ns_fds[OCI_NS_TIME] >= 0 && setns(j->ns_fds[OCI_NS_TIME], CLONE_NEWTIME) < 0)
@@ -350,11 +349,16 @@ static int spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t *pid,
 	*pid = p;
 	close(j->sync[1]);
 	j->sync[1] = -1;
+	if (j->have_cg && !placed)
+		return cg_enter(&j->cg, p, e);
+	return 0;
+}
 
-	int r;
-	if (j->have_cg && !placed && (r = cg_enter(&j->cg, p, e)) < 0)
-		return r;
-	/* messages until EOF (exec happened) or an error */
+/* Messages from the exec process until EOF (it exec'd) or an error. */
+static int after_spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t pid, int *master, hull_err *e)
+{
+	int r = 0;
+	(void)pid;
 	for (;;) {
 		struct sync_msg *m = NULL;
 		int fd = -1;
@@ -382,6 +386,20 @@ static int spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t *pid,
 		if (r < 0)
 			return r;
 	}
+}
+
+static int spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t *pid, int *master, hull_err *e)
+{
+	/* pid and time namespaces apply to the next child: switched for this clone only */
+	struct ns_for_children saved;
+	int r = ns_save_for_children(j->proc_fd, &saved, e);
+	if (r < 0)
+		return r;
+	r = spawn_in_container_ns(j, o, pid, e);
+	ns_restore_for_children(&saved);
+	if (r < 0)
+		return r;
+	return after_spawn(j, o, *pid, master, e);
 }
 
 int hull_exec(const struct hull_global *g, const struct hull_exec_opts *o, int *exit_status, hull_err *e)

@@ -111,3 +111,31 @@ int ns_write_id_maps(int proc_fd, pid_t pid, const struct oci_idmap *uid, size_t
 		return r;
 	return write_map(proc_fd, pid, "gid_map", gid, ng, e);
 }
+
+int ns_save_for_children(int proc_fd, struct ns_for_children *s, hull_err *e)
+{
+	s->pid_fd = openat(proc_fd, "self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+	if (s->pid_fd < 0)
+		return herr_sys(e, "open /proc/self/ns/pid_for_children");
+	s->time_fd = openat(proc_fd, "self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (s->time_fd < 0 && errno != ENOENT) {
+		int r = herr_sys(e, "open /proc/self/ns/time_for_children");
+		close(s->pid_fd);
+		s->pid_fd = -1;
+		return r;
+	}
+	return 0;
+}
+
+void ns_restore_for_children(struct ns_for_children *s)
+{
+	if (s->pid_fd >= 0) {
+		setns(s->pid_fd, CLONE_NEWPID);
+		close(s->pid_fd);
+	}
+	if (s->time_fd >= 0) {
+		setns(s->time_fd, CLONE_NEWTIME);
+		close(s->time_fd);
+	}
+	s->pid_fd = s->time_fd = -1;
+}

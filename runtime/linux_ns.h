@@ -25,4 +25,13 @@ pid_t hull_clone3(uint64_t flags, int cgroup_fd, int *used_cgroup);
 int ns_write_id_maps(int proc_fd, pid_t pid, const struct oci_idmap *uid, size_t nu, const struct oci_idmap *gid,
 		     size_t ng, hull_err *e);
 
+/* The pid and time namespaces this process's next children get. create/exec switch them
+ * (setns/unshare) only for the one clone of the container process, then switch back, so
+ * hooks and helpers forked later run in the runtime namespaces. */
+struct ns_for_children {
+	int pid_fd, time_fd;
+};
+int ns_save_for_children(int proc_fd, struct ns_for_children *s, hull_err *e);
+void ns_restore_for_children(struct ns_for_children *s);
+
 #endif
