@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -374,6 +375,10 @@ int hull_run(const struct hull_global *g, const struct hull_create_opts *o, int 
 	int r = hull_create_internal(g, &co, &c, e);
 	if (r < 0)
 		return r;
+	/* the process must see our window size from its first instruction: set it before start */
+	struct winsize ws;
+	if (c.pty_master >= 0 && ioctl(0, TIOCGWINSZ, &ws) == 0)
+		ioctl(c.pty_master, TIOCSWINSZ, &ws);
 	if ((r = hull_start(g, o->id, e)) < 0) {
 		hull_delete(g, o->id, true, NULL);
 		if (c.pty_master >= 0)

@@ -111,7 +111,8 @@ test_run_on_a_real_terminal() {
 	local b=$TMPROOT/b-script out rc id
 	tty_bundle "$b" sh -c 'tty; echo "rows=$(stty size | cut -d" " -f1)"; echo on-tty; exit 3'
 	id=$(new_id)
-	out=$(script -qec "stty rows 27 cols 90; '$HULL_BIN' --root '$ROOT' run -b '$b' '$id'" /dev/null </dev/null 2>&1)
+	# script's stdin stays open (no EOF, which script would type into the terminal as ^D)
+	out=$(sleep 5 | script -qec "stty rows 27 cols 90; '$HULL_BIN' --root '$ROOT' run -b '$b' '$id'" /dev/null 2>&1)
 	rc=$?
 	out=$(tr -d '\r' <<<"$out")
 	assert_eq "$rc" 3 "run exits with the container's status"
