@@ -682,9 +682,13 @@ static int events_frozen_is(int fd, bool want)
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
-	uint64_t v;
+	uint64_t v, populated;
 	if (cg_keyed_value(buf, "frozen", &v) < 0)
 		return 1; /* no freezer state reported: nothing to wait for */
+	/* seen on 6.18: a cgroup whose tasks all died while frozen can keep reporting "frozen 1"
+	 * after the thaw; with nothing left in it there is nothing to wait for */
+	if (!want && cg_keyed_value(buf, "populated", &populated) == 0 && populated == 0)
+		return 1;
 	return (v != 0) == want;
 }
 
@@ -704,6 +708,12 @@ static int wait_frozen(struct hull_cgroup *cg, bool want, int timeout_ms)
 		/* cgroup.events changes raise POLLPRI; the short cap also covers missed wakeups */
 		struct pollfd p = {.fd = fd, .events = POLLPRI};
 		poll(&p, 1, left < 20 ? (int)left : 20);
+		/* a fresh open each round: never trust a cached read of a kernfs file */
+		int nfd = openat(cg->dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+		if (nfd >= 0) {
+			close(fd);
+			fd = nfd;
+		}
 	}
 }
 
@@ -732,9 +742,13 @@ int cg_freeze(struct hull_cgroup *cg, bool freeze, hull_err *e)
 		return 0;
 	if (freeze)
 		write_freeze(cg, false); /* never leave a half-frozen container behind */
-	if (rc == -ETIMEDOUT)
-		return herr_errno(e, rc, "%s cgroup %s: still not %s after %d ms", freeze ? "freeze" : "thaw", p,
-				  freeze ? "frozen" : "thawed", FREEZE_TIMEOUT_MS);
+	if (rc == -ETIMEDOUT) {
+		_cleanup_free_ char *ev = NULL, *fz = NULL;
+		cg_read_at(cg->dirfd, "cgroup.events", &ev);
+		cg_read_at(cg->dirfd, "cgroup.freeze", &fz);
+		return herr_errno(e, rc, "%s cgroup %s: still not %s after %d ms [events: %s freeze: %s]", freeze ? "freeze" : "thaw", p,
+				  freeze ? "frozen" : "thawed", FREEZE_TIMEOUT_MS, ev ? ev : "?", fz ? fz : "?");
+	}
 	return herr_errno(e, rc, "%s cgroup %s: read cgroup.events", freeze ? "freeze" : "thaw", p);
 }
 
@@ -752,9 +766,11 @@ int cg_is_frozen(struct hull_cgroup *cg, hull_err *e)
 		_cleanup_free_ char *p = cg_display_path(cg, "cgroup.events");
 		return herr_errno(e, rc, "read %s", p);
 	}
-	uint64_t v = 0;
+	uint64_t v = 0, populated = 1;
 	cg_keyed_value(events, "frozen", &v);
-	return v ? 1 : 0;
+	/* an empty cgroup may keep a stale "frozen 1" after its thaw (see events_frozen_is) */
+	cg_keyed_value(events, "populated", &populated);
+	return v && populated ? 1 : 0;
 }
 
 /* ---- processes ----------------------------------------------------------------------------- */
