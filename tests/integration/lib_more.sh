@@ -6,7 +6,6 @@
 # - wait_for SECONDS CMD...: poll until CMD succeeds.
 # - create_out ARGS...: hull create whose output is captured without hanging.
 # - status_of ID / wait_status ID STATUS [SECONDS]: the container's state .status.
-# - hull_id_of_file: a container id unique to this file and test.
 
 _ON_EXIT=$TMPROOT/.on-exit
 
