@@ -192,7 +192,7 @@ int process_chdir(const char *cwd, hull_err *e)
 	if (!cwd || cwd[0] != '/')
 		return herr_set(e, -EINVAL, "process.cwd %s: must be an absolute path", cwd ? cwd : "");
 	if (chdir(cwd) < 0)
-		return herr_sys(e, "chdir to cwd (\"%s\") set in config.json", cwd);
+		return herr_sys(e, "chdir to the process cwd \"%s\"", cwd);
 	/* If cwd was reached through a leaked host fd, getcwd() cannot express it from our root
 	 * and fails (ENOENT) or reports "(unreachable)". */
 	char buf[PATH_MAX];
