@@ -368,19 +368,13 @@ static int clone_init(struct create_job *j, struct hull_ctx *ctx, uint64_t flags
 	return 0;
 }
 
-static int state_for_hooks(struct create_job *j, enum hull_status s, char **out)
-{
-	j->rec.pid = j->pid;
-	*out = state_json(&j->rec, s);
-	return 0;
-}
-
 /* Parent side of the protocol, mirrored in init.c. */
 static int drive_init(struct create_job *j, hull_err *e)
 {
 	const struct oci_linux *l = j->spec->linux_;
 	int r;
-	if (j->spec->linux_ && oci_spec_find_ns(j->spec, OCI_NS_USER) && !oci_spec_find_ns(j->spec, OCI_NS_USER)->path) {
+	const struct oci_namespace *user = oci_spec_find_ns(j->spec, OCI_NS_USER);
+	if (user && !user->path) {
 		r = ns_write_id_maps(j->proc_fd, j->pid, l->uid_mappings, l->n_uid_mappings, l->gid_mappings,
 				     l->n_gid_mappings, e);
 		if (r < 0)
@@ -402,8 +396,8 @@ static int drive_init(struct create_job *j, hull_err *e)
 		return herr_errno(e, r, "talk to container init");
 	if ((r = sync_expect(j->sync[0], SYNC_PREPARED, NULL, NULL, e)) < 0)
 		return r;
-	_cleanup_free_ char *st = NULL;
-	state_for_hooks(j, HULL_CREATING, &st);
+	j->rec.pid = j->pid; /* the hooks see it in the state */
+	_cleanup_free_ char *st = state_json(&j->rec, HULL_CREATING);
 	j->hooks_started = true;
 	if ((r = hooks_run(&j->spec->hooks, OCI_HOOK_PRESTART, st, e)) < 0 ||
 	    (r = hooks_run(&j->spec->hooks, OCI_HOOK_CREATE_RUNTIME, st, e)) < 0)
@@ -444,21 +438,6 @@ static int drive_init(struct create_job *j, hull_err *e)
 		if (t == SYNC_READY)
 			return 0;
 	}
-}
-
-static int write_pid_file(const char *path, pid_t pid, hull_err *e)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof buf, "%d", (int)pid); /* go-runc: Atoi, no newline */
-	char real[PATH_MAX];
-	_cleanup_free_ char *abs = NULL;
-	if (path[0] != '/') {
-		if (!getcwd(real, sizeof real))
-			return herr_sys(e, "getcwd");
-		abs = xasprintf("%s/%s", real, path);
-		path = abs;
-	}
-	return write_file_atomic(path, buf, (size_t)n, 0644, e);
 }
 
 static int hand_over_pty(struct create_job *j, hull_err *e)
@@ -568,7 +547,6 @@ static int create_steps(struct create_job *j, hull_err *e)
 		return herr_sys(e, "open exec fifo");
 	if ((j->proc_fd = procfs_open_verified("/proc", e)) < 0)
 		return j->proc_fd;
-	/* rec.pid is written before hooks run so that they see it in the state */
 	struct hull_ctx ctx = {
 		.id = o->id,
 		.bundle = j->bundle,
@@ -597,7 +575,7 @@ static int create_steps(struct create_job *j, hull_err *e)
 	j->rec.pid_start = proc_start_time(j->pid, &zombie);
 	if ((r = record_write(j->dirfd, &j->rec, e)) < 0)
 		return r;
-	if (o->pid_file && (r = write_pid_file(o->pid_file, j->pid, e)) < 0)
+	if (o->pid_file && (r = pid_file_write(o->pid_file, j->pid, e)) < 0)
 		return r;
 	return 0;
 }

@@ -417,11 +417,8 @@ int hull_exec(const struct hull_global *g, const struct hull_exec_opts *o, int *
 	int r = prepare(&j, g, o, e);
 	if (r >= 0)
 		r = spawn(&j, o, &pid, &master, e);
-	if (r >= 0 && o->pid_file) {
-		char buf[32];
-		int n = snprintf(buf, sizeof buf, "%d", (int)pid);
-		r = write_file_atomic(o->pid_file, buf, (size_t)n, 0644, e);
-	}
+	if (r >= 0 && o->pid_file)
+		r = pid_file_write(o->pid_file, pid, e);
 	job_free(&j);
 	if (r < 0) {
 		if (pid > 0) {

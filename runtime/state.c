@@ -18,6 +18,7 @@
 #include "../cgroup/cgroup.h"
 #include "../common/cleanup.h"
 #include "../common/util.h"
+#include "pathres.h"
 
 #define RECORD_FILE "state.json"
 #define EXEC_FIFO "exec.fifo"
@@ -90,39 +91,12 @@ int state_dir_open(const char *root, const char *id, bool exclusive, hull_err *e
 	return steal_fd(&fd);
 }
 
-/* Recursive removal relative to a dir fd that never follows symlinks. */
-static int remove_tree_at(int dirfd, const char *name, hull_err *e)
-{
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return herr_sys(e, "remove %s", name);
-	_cleanup_fd_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return herr_sys(e, "open %s", name);
-	_cleanup_closedir_ DIR *d = fdopendir(fd);
-	if (!d)
-		return herr_sys(e, "opendir %s", name);
-	int dfd = steal_fd(&fd);
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		int r = remove_tree_at(dfd, de->d_name, e);
-		if (r < 0)
-			return r;
-	}
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return herr_sys(e, "remove directory %s", name);
-	return 0;
-}
-
 int state_dir_remove(const char *root, const char *id, hull_err *e)
 {
 	_cleanup_fd_ int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return errno == ENOENT ? 0 : herr_sys(e, "open state root %s", root);
-	return remove_tree_at(rootfd, id, e);
+	return rm_tree_at(rootfd, id, e);
 }
 
 /* ---- record (de)serialisation ---- */
@@ -346,6 +320,13 @@ char *state_json(const struct hull_record *r, enum hull_status s)
 	json_annotations(&sb, r->annotations, r->n_annotations);
 	sb_append(&sb, "}");
 	return sb.buf;
+}
+
+int pid_file_write(const char *path, pid_t pid, hull_err *e)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%d", (int)pid); /* go-runc: Atoi, no newline */
+	return write_file_atomic(path, buf, (size_t)n, 0644, e);
 }
 
 char *rfc3339_now(void)

@@ -57,6 +57,10 @@ char *state_json(const struct hull_record *r, enum hull_status s);
 
 /* /proc/<pid>/stat starttime, 0 if the process does not exist; *zombie set when state Z/X. */
 uint64_t proc_start_time(pid_t pid, bool *zombie);
+/* --pid-file of create and exec: digits only, no newline, written atomically (temp + rename
+ * in the same directory, so a relative path works too). */
+int pid_file_write(const char *path, pid_t pid, hull_err *e);
+
 /* RFC3339 with nanoseconds, UTC. malloc'd */
 char *rfc3339_now(void);
 
