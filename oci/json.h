@@ -18,6 +18,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "../common/err.h"
+#include "json_tree.h"
 #include "spec.h"
 
 #define TRY(x)                        \
@@ -99,9 +100,7 @@ int jf_kv(struct jp *p, yajl_val obj, const char *key, struct oci_kv **out, size
 int jf_array(struct jp *p, yajl_val obj, const char *key, size_t elem_size, void *out, size_t *n, jp_fn fn);
 int jf_enum(struct jp *p, yajl_val obj, const char *key, const struct oci_enum *t, const char *what, int *out);
 
-/* Parse bytes into a tree. Errors: "<file>: invalid JSON at line L, column C: <yajl message>".
- * The top level must be an object. */
-int oci_json_parse(const char *json, size_t len, const char *file, yajl_val *out, hull_err *e);
+/* oci_json_parse(): see json_tree.h (also used outside oci/). */
 
 /* Small pure validators shared by the parsers. */
 bool oci_is_cpu_list(const char *s); /* "0-3,7", spaces allowed, may be empty */

@@ -18,6 +18,7 @@
 #include "../cgroup/cgroup.h"
 #include "../common/cleanup.h"
 #include "../common/util.h"
+#include "../oci/json_tree.h"
 #include "pathres.h"
 
 #define RECORD_FILE "state.json"
@@ -126,7 +127,7 @@ static void json_annotations(struct strbuf *sb, const struct oci_kv *kv, size_t 
 	sb_append(sb, "}");
 }
 
-int record_write(int dirfd, const struct hull_record *r, hull_err *e)
+char *record_json(const struct hull_record *r)
 {
 	struct strbuf sb = {0};
 	sb_append(&sb, "{");
@@ -143,17 +144,21 @@ int record_write(int dirfd, const struct hull_record *r, hull_err *e)
 	sb_append(&sb, "\"annotations\":");
 	json_annotations(&sb, r->annotations, r->n_annotations);
 	sb_append(&sb, "}\n");
+	return sb.buf;
+}
 
+int record_write(int dirfd, const struct hull_record *r, hull_err *e)
+{
+	_cleanup_free_ char *json = record_json(r);
 	/* write + rename inside the state dir: readers never see a torn record */
 	int rc = 0;
 	_cleanup_fd_ int fd = openat(dirfd, RECORD_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		rc = herr_sys(e, "write container state");
-	else if (write_all(fd, sb.buf, sb.len) < 0)
+	else if (write_all(fd, json, strlen(json)) < 0)
 		rc = herr_sys(e, "write container state");
 	else if (renameat(dirfd, RECORD_FILE ".tmp", dirfd, RECORD_FILE) < 0)
 		rc = herr_sys(e, "write container state");
-	sb_free(&sb);
 	return rc;
 }
 
@@ -182,15 +187,21 @@ int record_read(int dirfd, struct hull_record *r, hull_err *e)
 {
 	memset(r, 0, sizeof *r);
 	_cleanup_free_ char *buf = NULL;
-	int rc = read_file_at(dirfd, RECORD_FILE, &buf, NULL, e);
+	size_t len = 0;
+	int rc = read_file_at(dirfd, RECORD_FILE, &buf, &len, e);
 	if (rc < 0)
 		return rc;
-	char errbuf[256];
-	yajl_val root = yajl_tree_parse(buf, errbuf, sizeof errbuf);
-	if (!root || !YAJL_IS_OBJECT(root)) {
-		if (root)
-			yajl_tree_free(root);
-		return herr_set(e, -EINVAL, "corrupt container state: %s", errbuf);
+	return record_parse(buf, len, r, e);
+}
+
+int record_parse(const char *json, size_t len, struct hull_record *r, hull_err *e)
+{
+	memset(r, 0, sizeof *r);
+	yajl_val root = NULL;
+	int rc = oci_json_parse(json, len, RECORD_FILE, &root, e);
+	if (rc < 0) {
+		herr_prefix(e, "corrupt container state");
+		return rc;
 	}
 	r->id = tree_str(root, "id");
 	r->pid = (pid_t)tree_int(root, "pid");
@@ -217,8 +228,10 @@ int record_read(int dirfd, struct hull_record *r, hull_err *e)
 		}
 	}
 	yajl_tree_free(root);
-	if (!r->id)
+	if (!r->id) {
+		record_free(r); /* callers keep nothing from a failed read */
 		return herr_set(e, -EINVAL, "corrupt container state: no id");
+	}
 	return 0;
 }
 

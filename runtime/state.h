@@ -46,6 +46,10 @@ int state_dir_remove(const char *root, const char *id, hull_err *e);
 
 int record_write(int dirfd, const struct hull_record *r, hull_err *e);
 int record_read(int dirfd, struct hull_record *r, hull_err *e);
+/* The same from memory (the text of state.json). On error *r holds nothing to free. */
+int record_parse(const char *json, size_t len, struct hull_record *r, hull_err *e);
+/* state.json text for r (what record_write writes). malloc'd */
+char *record_json(const struct hull_record *r);
 void record_free(struct hull_record *r);
 
 /* Derive the live status from the pid, its start time, the exec fifo and the freezer. */
