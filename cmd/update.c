@@ -13,6 +13,7 @@
 
 #include "../common/log.h"
 #include "../common/util.h"
+#include "../oci/json_tree.h"
 #include "commands.h"
 #include "options.h"
 
@@ -271,17 +272,10 @@ static const char *source_name(const struct cmd_update_opts *o)
 
 static int parse_file_json(const struct cmd_update_opts *o, const char *text, yajl_val *out, hull_err *e)
 {
-	char errbuf[256] = "";
-	yajl_val root = yajl_tree_parse(text, errbuf, sizeof errbuf);
-	if (!root) {
-		errbuf[strcspn(errbuf, "\n")] = '\0'; /* yajl appends a multi-line context */
-		return cli_err("update", e, "invalid JSON in %s: %s", source_name(o), errbuf);
-	}
-	if (!YAJL_IS_OBJECT(root)) {
-		yajl_tree_free(root);
-		return cli_err("update", e, "%s: LinuxResources must be a JSON object", source_name(o));
-	}
-	*out = root;
+	/* the bounded parser: a deeply nested file would otherwise overflow the stack */
+	hull_err je = {0};
+	if (oci_json_parse(text, strlen(text), source_name(o), out, &je) < 0)
+		return cli_err("update", e, "%s", je.msg);
 	return 0;
 }
 
