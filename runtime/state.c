@@ -169,11 +169,20 @@ static char *tree_str(yajl_val root, const char *key)
 	return v ? xstrdup(YAJL_GET_STRING(v)) : NULL;
 }
 
-static long long tree_int(yajl_val root, const char *key)
+/* An integer field in [0, max]; absent (or null) reads as 0. Anything else is corruption: a
+ * value cast to pid_t would otherwise wrap (4294967297 -> pid 1) and a negative pid_start would
+ * not survive the next write. */
+static int tree_int(yajl_val root, const char *key, long long max, long long *out, hull_err *e)
 {
 	const char *path[] = {key, NULL};
-	yajl_val v = yajl_tree_get(root, path, yajl_t_number);
-	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+	yajl_val v = yajl_tree_get(root, path, yajl_t_any);
+	*out = 0;
+	if (!v || YAJL_IS_NULL(v))
+		return 0;
+	if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 || YAJL_GET_INTEGER(v) > max)
+		return herr_set(e, -EINVAL, "corrupt container state: .%s: not an integer in [0, %lld]", key, max);
+	*out = YAJL_GET_INTEGER(v);
+	return 0;
 }
 
 static bool tree_bool(yajl_val root, const char *key)
@@ -203,13 +212,20 @@ int record_parse(const char *json, size_t len, struct hull_record *r, hull_err *
 		herr_prefix(e, "corrupt container state");
 		return rc;
 	}
+	long long pid, pid_start, owner;
+	if ((rc = tree_int(root, "pid", INT_MAX, &pid, e)) < 0 ||
+	    (rc = tree_int(root, "pid_start", LLONG_MAX, &pid_start, e)) < 0 ||
+	    (rc = tree_int(root, "owner", UINT32_MAX, &owner, e)) < 0) {
+		yajl_tree_free(root);
+		return rc;
+	}
+	r->pid = (pid_t)pid;
+	r->pid_start = (uint64_t)pid_start;
+	r->owner = (uid_t)owner;
 	r->id = tree_str(root, "id");
-	r->pid = (pid_t)tree_int(root, "pid");
-	r->pid_start = (uint64_t)tree_int(root, "pid_start");
 	r->bundle = tree_str(root, "bundle");
 	r->rootfs = tree_str(root, "rootfs");
 	r->created = tree_str(root, "created");
-	r->owner = (uid_t)tree_int(root, "owner");
 	r->cgroup_mount = tree_str(root, "cgroup_mount");
 	r->cgroup_path = tree_str(root, "cgroup_path");
 	r->cgroup_created = tree_bool(root, "cgroup_created");

@@ -79,3 +79,30 @@ Test(state_record, deep_nesting_is_refused)
 	cr_assert(strstr(e.msg, "nested deeper"), "%s", e.msg);
 	free(s);
 }
+
+/* Found by fuzz_state (round trip): pid_start -1 was read as 2^64-1 and written back as a
+ * number the next read took for 0; pid 4294967297 was silently read as pid 1. */
+Test(state_record, out_of_range_numbers_are_corruption)
+{
+	const char *bad[] = {
+		"{\"id\":\"x\",\"pid_start\":-1}",
+		"{\"id\":\"x\",\"pid\":4294967297}",
+		"{\"id\":\"x\",\"pid\":-2}",
+		"{\"id\":\"x\",\"pid\":\"12\"}",
+		"{\"id\":\"x\",\"owner\":4294967296}",
+		"{\"id\":\"x\",\"pid\":1.5}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct hull_record r;
+		hull_err e = {0};
+		cr_assert_eq(parse(bad[i], &r, &e), -EINVAL, "%s", bad[i]);
+		cr_assert(strstr(e.msg, "corrupt container state: ."), "%s", e.msg);
+		cr_assert_null(r.id);
+	}
+	struct hull_record r;
+	hull_err e = {0};
+	cr_assert_eq(parse("{\"id\":\"x\",\"pid\":null,\"owner\":4294967295}", &r, &e), 0, "%s", e.msg);
+	cr_assert_eq(r.pid, 0);
+	cr_assert_eq(r.owner, 4294967295u);
+	record_free(&r);
+}
