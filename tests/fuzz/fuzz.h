@@ -26,6 +26,18 @@ static inline void fuzz_fail(const char *fmt, ...)
 	abort();
 }
 
+/* A failed parse must say why, on one line. hull_log_error flattens newlines, so a newline
+ * is only an error when the input had none (an echoed value may carry one). */
+static inline void fuzz_check_msg(int r, const char *msg, const uint8_t *data, size_t size, const char *what)
+{
+	if (r >= 0)
+		return;
+	if (!msg[0])
+		fuzz_fail("%s failed (%d) without a message", what, r);
+	if (strchr(msg, '\n') && !memchr(data, '\n', size))
+		fuzz_fail("%s failed (%d) with a multi-line message: \"%s\"", what, r, msg);
+}
+
 /* A NUL-terminated copy of the input (the parsers take C strings or want a terminator). */
 static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 {

@@ -10,10 +10,12 @@
 
 #define MAX_WORDS 64
 
+static const uint8_t *in_data; /* the current input, for fuzz_check_msg */
+static size_t in_size;
+
 static void check_err(int r, const hull_err *e, const char *what)
 {
-	if (r < 0 && (!e->msg[0] || strchr(e->msg, '\n')))
-		fuzz_fail("%s failed (%d) without a one-line message: \"%s\"", what, r, e->msg);
+	fuzz_check_msg(r, e->msg, in_data, in_size, what);
 }
 
 static void update(int argc, char **argv)
@@ -84,6 +86,8 @@ static void subcommand(int argc, char **argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	in_data = data;
+	in_size = size;
 	char *buf, **words;
 	int n = fuzz_split(data, size, MAX_WORDS, &buf, &words);
 	char **argv = calloc((size_t)n + 2, sizeof *argv);

@@ -14,8 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hull_err e = {0};
 	int r = mount_opts_parse(opts, (size_t)n, &o, &e);
 	if (r < 0) {
-		if (!e.msg[0] || strchr(e.msg, '\n'))
-			fuzz_fail("mount_opts_parse failed (%d) without a one-line message: \"%s\"", r, e.msg);
+		fuzz_check_msg(r, e.msg, data, size, "mount_opts_parse");
 		if (o.data)
 			fuzz_fail("mount_opts_parse failed but kept its data");
 	} else {

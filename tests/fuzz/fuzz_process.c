@@ -11,8 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r < 0) {
 		if (p)
 			fuzz_fail("oci_process_parse failed (%d) but returned a process", r);
-		if (!e.msg[0] || strchr(e.msg, '\n'))
-			fuzz_fail("oci_process_parse failed (%d) without a one-line message: \"%s\"", r, e.msg);
+		fuzz_check_msg(r, e.msg, data, size, "oci_process_parse");
 		return 0;
 	}
 	if (!p)
@@ -21,8 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("n_args %zu without args", p->n_args);
 	hull_err e2 = {0};
 	r = oci_process_check_supported(p, "process.json", &e2);
-	if (r < 0 && !e2.msg[0])
-		fuzz_fail("oci_process_check_supported failed (%d) without a message", r);
+	fuzz_check_msg(r, e2.msg, data, size, "oci_process_check_supported");
 	oci_process_free(p);
 	return 0;
 }

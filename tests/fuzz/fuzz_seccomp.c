@@ -45,8 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hull_err e2 = {0};
 		int r = seccomp_prepare(sc, NULL, &bpf, &e2);
 		if (r < 0) {
-			if (!e2.msg[0] || strchr(e2.msg, '\n'))
-				fuzz_fail("seccomp_prepare failed (%d) without a one-line message: \"%s\"", r, e2.msg);
+			fuzz_check_msg(r, e2.msg, data, size, "seccomp_prepare");
 			if (bpf.insns)
 				fuzz_fail("seccomp_prepare failed but kept a program");
 		} else {
