@@ -32,6 +32,11 @@ static inline void fuzz_check_msg(int r, const char *msg, const uint8_t *data, s
 {
 	if (r >= 0)
 		return;
+	static int verbose = -1; /* FUZZ_VERBOSE=1: print every error (to see what a seed reaches) */
+	if (verbose < 0)
+		verbose = getenv("FUZZ_VERBOSE") != NULL;
+	if (verbose)
+		fprintf(stderr, "%s: %s\n", what, msg);
 	if (!msg[0])
 		fuzz_fail("%s failed (%d) without a message", what, r);
 	if (strchr(msg, '\n') && !memchr(data, '\n', size))

@@ -32,8 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct oci_spec *s = NULL;
 	hull_err e = {0};
-	if (oci_spec_parse((const char *)data, size, "config.json", &s, &e) < 0)
+	int r0 = oci_spec_parse((const char *)data, size, "config.json", &s, &e);
+	if (r0 < 0) {
+		fuzz_check_msg(r0, e.msg, data, size, "oci_spec_parse");
 		return 0;
+	}
 	const struct oci_seccomp *sc = s->linux_ ? s->linux_->seccomp : NULL;
 	if (sc) {
 		uint8_t k1[32], k2[32];
