@@ -4,6 +4,7 @@
  * it clones, but never loaded and without the on-disk cache (cache_dir NULL). libseccomp
  * exports the program through a memfd; no path is touched. */
 #include <linux/filter.h>
+#include <unistd.h>
 
 #include "../../oci/spec.h"
 #include "../../runtime/seccomp.h"
@@ -28,8 +29,18 @@ static void check_program(const struct sock_filter *f, size_t n)
 		fuzz_fail("the program does not end in a return (code %#x)", f[n - 1].code);
 }
 
+/* The lowest free fd: an fd left open by the compiler (its memfd) shows up as a change. */
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	int fd0 = lowest_free_fd();
 	struct oci_spec *s = NULL;
 	hull_err e = {0};
 	int r0 = oci_spec_parse((const char *)data, size, "config.json", &s, &e);
@@ -61,5 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	oci_spec_free(s);
+	if (lowest_free_fd() != fd0)
+		fuzz_fail("an fd was left open (lowest free fd %d, was %d)", lowest_free_fd(), fd0);
 	return 0;
 }
