@@ -4,8 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_more.sh"
 
-CG2=/sys/fs/cgroup/unified
-
 # a container whose init records the signals it gets in /tmp/sig-<id> of the shared rootfs
 start_trapper() {
 	local b=$TMPROOT/b-trap-$1 id=$1
