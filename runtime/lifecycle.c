@@ -155,6 +155,8 @@ static int release_init(struct box *b, hull_err *e)
 
 static int start_box(struct box *b, hull_err *e)
 {
+	if (b->status == HULL_PAUSED && !b->rec.started)
+		return herr_set(e, -EINVAL, "cannot start a paused container (resume it first)");
 	if (b->status != HULL_CREATED)
 		return herr_set(e, -EINVAL, "cannot start a container that has %s",
 				b->status == HULL_STOPPED ? "stopped" : "already been started");

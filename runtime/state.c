@@ -306,9 +306,9 @@ enum hull_status record_status(int dirfd, const struct hull_record *r)
 	uint64_t start = proc_start_time(r->pid, &zombie);
 	if (start == 0 || zombie || (r->pid_start && start != r->pid_start))
 		return HULL_STOPPED;
-	struct stat st;
-	if (!r->started && fstatat(dirfd, EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return HULL_CREATED;
+	/* frozen first, as runc does: `pause` accepts a created container, and one that
+	 * is frozen must read as paused so that `resume` thaws it and `start`/`exec`
+	 * refuse instead of blocking on a frozen process */
 	if (r->cgroup_path && r->cgroup_mount) {
 		struct hull_cgroup cg = {.dirfd = -1};
 		if (cg_open(&cg, r->cgroup_mount, r->cgroup_path, NULL) == 0) {
@@ -318,6 +318,9 @@ enum hull_status record_status(int dirfd, const struct hull_record *r)
 				return HULL_PAUSED;
 		}
 	}
+	struct stat st;
+	if (!r->started && fstatat(dirfd, EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return HULL_CREATED;
 	return HULL_RUNNING;
 }
 

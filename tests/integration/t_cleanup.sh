@@ -5,8 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_more.sh"
 
-CG2=/sys/fs/cgroup/unified
-
 # everything of ours that a failed create could leave behind
 snapshot() {
 	echo "root: $(ls -A "$ROOT" 2>/dev/null | grep -v '^\.seccomp-cache$' | tr '\n' ' ')"
@@ -40,6 +38,24 @@ expect_failed_create() {
 	assert_eq "$after" "$before" "nothing left behind"
 	[ ! -e "$ROOT/$id" ] || fail "state dir $ROOT/$id left"
 	[ ! -e "$CG2/hull/$id" ] || fail "cgroup $CG2/hull/$id left"
+}
+
+# positive control for snapshot(): a created container shows up in each part it watches
+# (else "nothing left behind" would pass whatever a failed create leaves)
+test_snapshot_sees_a_created_container() {
+	local b=$TMPROOT/b-control id before during
+	make_bundle "$b" sleep 30
+	before=$(snapshot)
+	id=$(new_id)
+	HULL create -b "$b" "$id" </dev/null >/dev/null 2>&1 || fail "create failed"
+	during=$(snapshot)
+	assert_contains "$(grep '^root:' <<<"$during")" "$id"
+	assert_contains "$(grep '^cgroups:' <<<"$during")" "$id"
+	[ -d "$CG2/hull/$id" ] || fail "no cgroup at $CG2/hull/$id while the container exists"
+	[ "$(grep '^procs:' <<<"$during")" != "$(grep '^procs:' <<<"$before")" ] || fail "snapshot does not see the container's processes"
+	HULL delete --force "$id" || fail "delete --force failed"
+	sleep 0.2
+	assert_eq "$(snapshot)" "$before" "after delete"
 }
 
 test_failing_create_container_hook() {

@@ -5,8 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_more.sh"
 
-cg2=/sys/fs/cgroup/unified
-[ -d "$cg2" ] || cg2=/sys/fs/cgroup
+cg2=$CG2
 
 test_devices_created_with_numbers_mode_owner() {
 	local b=$TMPROOT/b-dev out

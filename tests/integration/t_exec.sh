@@ -141,7 +141,7 @@ test_exec_paused_needs_ignore_paused() {
 	rm -f "$BASE_ROOTFS/tmp/ignored-paused-$$"
 	# a deadlocked runtime would keep the state lock in a frozen process: free it, ours
 	if [ $rc -ne 0 ]; then
-		for p in $(cat "/sys/fs/cgroup/unified/hull/$id/cgroup.procs" 2>/dev/null); do kill -KILL "$p"; done
+		for p in $(cat "$CG2/hull/$id/cgroup.procs" 2>/dev/null); do kill -KILL "$p"; done
 	fi
 	timeout 10 "$HULL_BIN" --root "$ROOT" delete --force "$id" || fail "delete --force failed"
 }

@@ -72,15 +72,26 @@ test_fd_scan_with_profile_without_close_range() {
 # climbing out of it to the host's tree, e.g. /proc/self/fd/N/../bin/busybox. With every fd
 # closed before execve nothing resolves; the profile denies close_range so that closing by
 # any other means must have happened before the filter was loaded.
+# Positive control first: the same command through the container's own /bin/busybox must run
+# and print the container's inode, or a container that never starts would pass.
 args_magiclink_case() { # exec|run
-	local b=$TMPROOT/b-argsfd-$1 out n id host_ino
+	local b=$TMPROOT/b-argsfd-$1 out n id host_ino own_ino
 	host_ino=$(stat -c %i /bin/busybox)
+	own_ino=$(stat -c %i "$BASE_ROOTFS/bin/busybox")
 	make_bundle "$b" sleep 30
 	jq_config "$b" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["close_range"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}'
 	if [ "$1" = exec ]; then
 		id=$(new_id)
 		HULL run -d -b "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d failed" || return 1
+		out=$(HULL exec "$id" /bin/busybox stat -L -c %i /proc/self/exe 2>&1 </dev/null)
+	else
+		jq_config "$b" '.process.args = ["/bin/busybox", "stat", "-L", "-c", "%i", "/proc/self/exe"]'
+		out=$(bundle_run "$b" "$(new_id)" 2>&1)
 	fi
+	assert_eq "$out" "$own_ino" "control: $1 of the container's own /bin/busybox" || {
+		[ -n "${id:-}" ] && HULL delete --force "$id" >/dev/null 2>&1
+		return 1
+	}
 	local rc=0
 	for n in $(seq 3 20); do
 		if [ "$1" = exec ]; then
@@ -109,6 +120,10 @@ test_cwd_proc_self_fd_refused() {
 	make_bundle "$b" sh -c 'pwd; ls -di . | cut -d" " -f1'
 	local root_ino
 	root_ino=$(stat -c %i "$BASE_ROOTFS")
+	# positive control: an ordinary cwd runs (a container that never starts would pass below)
+	jq_config "$b" '.process.cwd = "/tmp"'
+	out=$(bundle_run "$b" "$(new_id)" 2>&1)
+	assert_eq "$(head -1 <<<"$out")" /tmp "control: cwd /tmp" || return 1
 	for n in $(seq 3 20); do
 		jq_config "$b" ".process.cwd = \"/proc/self/fd/$n\""
 		out=$(bundle_run "$b" "$(new_id)" 2>&1)
@@ -125,6 +140,9 @@ test_exec_cwd_proc_self_fd_refused() {
 	make_bundle "$b" sleep 30
 	id=$(new_id)
 	HULL run -d -b "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d failed" || return 1
+	# positive control: exec with an ordinary --cwd works
+	out=$(HULL exec --cwd /tmp "$id" sh -c 'pwd' 2>&1 </dev/null)
+	assert_eq "$out" /tmp "control: exec --cwd /tmp" || { HULL delete --force "$id" >/dev/null 2>&1; return 1; }
 	local bad=0
 	for n in $(seq 3 20); do
 		out=$(HULL exec --cwd "/proc/self/fd/$n" "$id" sh -c 'pwd' 2>&1 </dev/null)

@@ -103,7 +103,7 @@ test_console_socket_missing_is_error_and_leaves_nothing() {
 	out=$(create_out --console-socket "$TMPROOT/does-not-exist.sock" -b "$b" "$id") && { HULL delete --force "$id"; fail "a missing console socket was accepted"; }
 	assert_contains "$out" "does-not-exist.sock"
 	[ ! -e "$ROOT/$id" ] || fail "state dir left"
-	[ ! -e "/sys/fs/cgroup/unified/hull/$id" ] || fail "cgroup left"
+	[ ! -e "$CG2/hull/$id" ] || fail "cgroup left"
 }
 
 test_run_on_a_real_terminal() {
