@@ -822,6 +822,17 @@ int oci_parse_linux_obj(struct jp *p, yajl_val v, void *out)
 	if ((l->n_uid_mappings || l->n_gid_mappings) && !has_ns(l, OCI_NS_USER))
 		return jp_err_at(p, l->n_uid_mappings ? "uidMappings" : "gidMappings",
 				 "ID mappings need a user namespace in .linux.namespaces");
+	/* a new user namespace without mappings leaves every id unmapped (the process would be
+	 * the overflow uid and could not even become root in it): say which setting is missing */
+	for (size_t i = 0; i < l->n_namespaces; i++) {
+		if (l->namespaces[i].type != OCI_NS_USER || l->namespaces[i].path)
+			continue;
+		if (!l->n_uid_mappings || !l->n_gid_mappings)
+			return jp_err_at(p, !l->n_uid_mappings ? "uidMappings" : "gidMappings",
+					 "required: .linux.namespaces[%zu] creates a user namespace, which needs uid and "
+					 "gid mappings",
+					 i);
+	}
 	if ((l->time_boottime.present || l->time_monotonic.present) && !has_ns(l, OCI_NS_TIME))
 		return jp_err_at(p, "timeOffsets", "time offsets need a time namespace in .linux.namespaces");
 	return 0;

@@ -409,6 +409,14 @@ Test(oci_spec, unknown_properties_are_ignored)
 	oci_spec_free(s);
 }
 
+Test(oci_spec, joined_user_namespace_needs_no_mappings)
+{
+	/* the mappings of a joined user namespace are already set: none in the config is fine */
+	struct oci_spec *s = spec_ok(CFG("'linux': {'namespaces': [{'type': 'user', 'path': '/proc/1/ns/user'}]}"));
+	cr_assert_eq(s->linux_->n_uid_mappings, 0);
+	oci_spec_free(s);
+}
+
 Test(oci_spec, null_means_absent)
 {
 	/* Go clients may write null for unset fields; encoding/json treats it as absent */
@@ -675,6 +683,12 @@ Test(oci_bad, linux)
 		 "config.json: .linux.gidMappings[0].size: must be greater than 0"},
 		{CFG("'linux': {'namespaces': [{'type': 'user'}], 'gidMappings': [{'containerID': 4294967295, 'hostID': 0, 'size': 2}]}"),
 		 "config.json: .linux.gidMappings[0].size: range 2 does not fit in 32-bit IDs"},
+		{CFG("'linux': {'namespaces': [{'type': 'pid'}, {'type': 'user'}]}"),
+		 "config.json: .linux.uidMappings: required: .linux.namespaces[1] creates a user namespace, which needs uid "
+		 "and gid mappings"},
+		{CFG("'linux': {'namespaces': [{'type': 'user'}], 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 1}]}"),
+		 "config.json: .linux.gidMappings: required: .linux.namespaces[0] creates a user namespace, which needs uid "
+		 "and gid mappings"},
 		{CFG("'linux': {'timeOffsets': {'boottime': {'secs': 1}}}"),
 		 "config.json: .linux.timeOffsets: time offsets need a time namespace in .linux.namespaces"},
 		{CFG("'linux': {'namespaces': [{'type': 'time'}], 'timeOffsets': {'monotonic': {'nanosecs': 1000000000}}}"),
