@@ -73,6 +73,23 @@ test_unified_other_bad_keys_refused() {
 	done
 }
 
+# the two cgroup core files that are allowed: limits on the cgroups the container may create
+# below its own, which bound nothing outside it
+test_unified_allowed_core_limits_applied() {
+	local b=$TMPROOT/b-maxdesc id cpid cg mnt
+	mnt=$(awk '{for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") m = $5; break }} END {print m}' /proc/self/mountinfo)
+	[ -n "$mnt" ] || skip "no cgroup2 mount"
+	make_bundle "$b" sleep 300
+	jq_config "$b" '.linux.resources.unified = {"cgroup.max.descendants": "3", "cgroup.max.depth": "2"}'
+	id=$(new_id)
+	HULL run -d -b "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d with cgroup.max.* failed"
+	cpid=$(HULL state "$id" | jq -r .pid)
+	cg=$(cgroup_of "$cpid")
+	assert_eq "$(cat "$mnt$cg/cgroup.max.descendants")" 3 "cgroup.max.descendants of the container"
+	assert_eq "$(cat "$mnt$cg/cgroup.max.depth")" 2 "cgroup.max.depth of the container"
+	HULL delete --force "$id" || fail "delete --force failed"
+}
+
 # The pid file was written through "<pid-file>.tmp.<hull's pid>", opened without O_EXCL: the
 # name is predictable (the pid of the process that execs hull), and a file planted there by
 # another user became the pid file (theirs to rewrite later), a symlink made create fail.
