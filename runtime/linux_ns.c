@@ -69,8 +69,8 @@ int ns_open_checked(const char *path, enum oci_ns_type t, hull_err *e)
 	if (fstatfs(pfd, &sfs) < 0)
 		return herr_sys(e, "statfs \"%s\"", path);
 	if (sfs.f_type != NSFS_MAGIC)
-		return herr_set(e, -EINVAL, "\"%s\" is not a namespace (want a %s namespace, e.g. /proc/PID/ns/%s)", path,
-				want, ns_table[t].proc);
+		return herr_set(e, -EINVAL, "\"%s\" is not a namespace (want a namespace file such as /proc/PID/ns/%s)",
+				path, ns_table[t].proc);
 	/* setns and NS_GET_NSTYPE need a real fd: reopen the same nsfs inode, not the path again */
 	char self[64];
 	snprintf(self, sizeof self, "/proc/self/fd/%d", pfd);
