@@ -291,16 +291,6 @@ static int need_blkio(const struct oci_blkio *b, struct cg_need *need, hull_err 
 	return 0;
 }
 
-static bool valid_unified_key(const char *k)
-{
-	if (!*k || strcmp(k, ".") == 0 || strcmp(k, "..") == 0 || strstr(k, ".."))
-		return false;
-	for (const char *p = k; *p; p++)
-		if (*p == '/' || isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
-			return false;
-	return true;
-}
-
 int cg_resources_need(const struct oci_resources *res, struct cg_need *need, hull_err *e)
 {
 	memset(need, 0, sizeof *need);
@@ -332,9 +322,10 @@ int cg_resources_need(const struct oci_resources *res, struct cg_need *need, hul
 	}
 	for (size_t i = 0; i < res->n_unified; i++) {
 		const char *k = res->unified[i].key;
-		if (!k || !valid_unified_key(k))
-			return herr_set(e, -EINVAL, "linux.resources.unified: invalid key \"%s\" (must be a cgroup file name)",
-					k ? k : "");
+		/* the parser checked already; checked again here because this is where it is written */
+		const char *why = oci_unified_key_problem(k);
+		if (why)
+			return herr_set(e, -EINVAL, "linux.resources.unified[\"%s\"]: %s", k ? k : "", why);
 		const char *dot = strchr(k, '.');
 		int c = dot ? cg_controller_from_name(k, (size_t)(dot - k)) : -1;
 		if (c >= 0)

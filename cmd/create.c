@@ -86,6 +86,9 @@ int cmd_create_parse(const char *cmd, int argc, char **argv, bool run, struct hu
 			o->pid_file = p.arg;
 			break;
 		case O_CONSOLE_SOCKET:
+			/* an empty path would reach connect() and fail late with a confusing errno */
+			if (!*p.arg)
+				return cli_err(cmd, e, "--console-socket: empty path (give the path of a unix socket)");
 			o->console_socket = p.arg;
 			break;
 		case O_NO_PIVOT:

@@ -126,7 +126,12 @@ static int exec_option(struct cli_parser *p, int c, struct hull_exec_opts *o, hu
 	case 't': return tri_bool("--tty", p->arg, &o->tty, e);
 	case 'd': o->detach = true; return 0;
 	case O_PID_FILE: o->pid_file = p->arg; return 0;
-	case O_CONSOLE_SOCKET: o->console_socket = p->arg; return 0;
+	case O_CONSOLE_SOCKET:
+		/* an empty path would reach connect() and fail late with a confusing errno */
+		if (!*p->arg)
+			return cli_err("exec", e, "--console-socket: empty path (give the path of a unix socket)");
+		o->console_socket = p->arg;
+		return 0;
 	case O_PRESERVE_FDS:
 		if (cli_parse_ll("exec", "--preserve-fds", p->arg, 0, INT_MAX - 3, &n, e) < 0)
 			return e->code;

@@ -44,7 +44,8 @@ static const char usage[] =
 	"--l3-cache-schema and --mem-bw-schema (Intel RDT) are rejected: hull does not\n"
 	"support linux.intelRdt.\n";
 
-enum upd_kind { K_BYTES, K_UINT, K_INT, K_U16, K_STR };
+enum upd_kind { K_BYTES, K_UINT, K_INT, K_LIMIT, K_U16, K_STR };
+/* K_LIMIT: -1 (unlimited) or a count */
 
 static const struct upd_flag {
 	const char *name;    /* long option */
@@ -65,7 +66,7 @@ static const struct upd_flag {
 	[UPD_CPUSET_CPUS] = {"cpuset-cpus", "cpu", "cpus", K_STR},
 	[UPD_CPUSET_MEMS] = {"cpuset-mems", "cpu", "mems", K_STR},
 	[UPD_BLKIO_WEIGHT] = {"blkio-weight", "blockIO", "weight", K_U16},
-	[UPD_PIDS_LIMIT] = {"pids-limit", "pids", "limit", K_INT},
+	[UPD_PIDS_LIMIT] = {"pids-limit", "pids", "limit", K_LIMIT},
 };
 
 /* Sections in output order when the file does not already have them. */
@@ -118,8 +119,9 @@ static int upd_value_json(int i, const char *s, struct strbuf *sb, hull_err *e)
 		return 0;
 	case K_UINT:
 	case K_INT:
+	case K_LIMIT:
 	case K_U16:
-		if (cli_parse_ll("update", flag, s, f->kind == K_INT ? INT64_MIN : 0,
+		if (cli_parse_ll("update", flag, s, f->kind == K_INT ? INT64_MIN : f->kind == K_LIMIT ? -1 : 0,
 				 f->kind == K_U16 ? UINT16_MAX : INT64_MAX, &n, e) < 0)
 			return e->code;
 		if (sb)

@@ -4,12 +4,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -143,20 +146,53 @@ int write_file_at(int dirfd, const char *path, const char *buf, size_t len, hull
 	return 0;
 }
 
+/* Create a temporary file next to `base` in dirfd: an unpredictable name, O_EXCL and
+ * O_NOFOLLOW, so nothing planted in the directory beforehand (a symlink to a host file, or a
+ * file of another user that would then become the result) is ever opened. */
+static int create_temp_at(int dirfd, const char *base, mode_t mode, char *name, size_t size)
+{
+	for (int tries = 0; tries < 64; tries++) {
+		uint64_t rnd;
+		if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+			return -errno;
+		/* hidden, and the base name cut so the result stays within NAME_MAX */
+		snprintf(name, size, ".%.200s.%016llx.tmp", base, (unsigned long long)rnd);
+		int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
+	}
+	return -EEXIST;
+}
+
 int write_file_atomic(const char *path, const char *buf, size_t len, mode_t mode, hull_err *e)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	_cleanup_fd_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	/* one fd for the directory: the temp file and the rename happen in the same directory
+	 * even if a component of the path is swapped meanwhile */
+	_cleanup_free_ char *copy = xstrdup(path);
+	char *slash = strrchr(copy, '/');
+	const char *dir = ".", *base = copy;
+	if (slash) {
+		*slash = '\0';
+		dir = slash == copy ? "/" : copy;
+		base = slash + 1;
+	}
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return herr_set(e, -EINVAL, "write %s: not a file name", path);
+	_cleanup_fd_ int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return herr_sys(e, "write %s: open directory %s", path, dir);
+	char tmp[NAME_MAX + 1];
+	_cleanup_fd_ int fd = create_temp_at(dirfd, base, mode, tmp, sizeof tmp);
 	if (fd < 0)
-		return herr_sys(e, "create %s", tmp);
+		return herr_errno(e, fd, "write %s: create a temporary file in %s", path, dir);
 	ssize_t r = write_all(fd, buf, len);
 	if (r < 0) {
-		unlink(tmp);
-		return herr_errno(e, (int)r, "write %s", tmp);
+		unlinkat(dirfd, tmp, 0);
+		return herr_errno(e, (int)r, "write %s/%s", dir, tmp);
 	}
-	if (rename(tmp, path) < 0) {
-		int rc = herr_sys(e, "rename %s to %s", tmp, path);
-		unlink(tmp);
+	if (renameat(dirfd, tmp, dirfd, base) < 0) {
+		int rc = herr_sys(e, "rename %s/%s to %s", dir, tmp, path);
+		unlinkat(dirfd, tmp, 0);
 		return rc;
 	}
 	return 0;

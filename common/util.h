@@ -20,7 +20,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int read_file_at(int dirfd, const char *path, char **out, size_t *len, hull_err *e);
 /* Write buf to an existing file (O_WRONLY|O_CLOEXEC, no O_CREAT) relative to dirfd. */
 int write_file_at(int dirfd, const char *path, const char *buf, size_t len, hull_err *e);
-/* Create/replace a file atomically: write to a temp name in the same dir, fsync-free rename. */
+/* Create/replace a file atomically: write to a temporary file in the same directory (random
+ * name, O_EXCL|O_NOFOLLOW: nothing planted there is opened), then rename it over path. */
 int write_file_atomic(const char *path, const char *buf, size_t len, mode_t mode, hull_err *e);
 
 /* write()/read() loops that retry on EINTR and short counts. Return bytes or -errno. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The "linux" object of config.json, and LinuxResources (also update --resources). */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -253,8 +254,9 @@ static int parse_pids(struct jp *p, yajl_val v, void *out)
 {
 	struct oci_resources *res = out;
 	TRY(jp_want(p, v, yajl_t_object, "object"));
-	/* The schema marks limit required, the text OPTIONAL: {} simply sets nothing. */
-	int r = jf_i64(p, v, "limit", INT64_MIN, INT64_MAX, &res->pids_limit);
+	/* The schema marks limit required, the text OPTIONAL: {} simply sets nothing. -1 is "max";
+	 * any other negative number means nothing and is refused rather than silently unlimited. */
+	int r = jf_i64(p, v, "limit", -1, INT64_MAX, &res->pids_limit);
 	TRY(r);
 	res->has_pids = r > 0;
 	return 0;
@@ -340,18 +342,53 @@ static int parse_rdma(struct jp *p, yajl_val v, void *out)
 	return 0;
 }
 
+/* The cgroup v2 controllers whose interface files linux.resources.unified may write. */
+static const char *const unified_controllers[] = {"cpu", "cpuset", "io", "memory", "pids", "hugetlb", "rdma", "misc"};
+
+/* cgroup core files ("cgroup.*") are the runtime's, not the config's: cgroup.procs and
+ * cgroup.threads move any host process into the container's cgroup (where delete --force kills
+ * it), cgroup.kill kills, cgroup.freeze is pause/resume's, cgroup.subtree_control and
+ * cgroup.type change the tree the runtime manages. The only exceptions are the two limits on
+ * how many cgroups the container may create below its own: they bound nothing outside it. */
+static const char *const unified_core_allowed[] = {"cgroup.max.depth", "cgroup.max.descendants"};
+
+const char *oci_unified_key_problem(const char *k)
+{
+	if (!k || !*k || strchr(k, '/') || strstr(k, ".."))
+		return "invalid cgroup file name (expected \"<controller>.<file>\")";
+	for (const char *c = k; *c; c++)
+		if (isspace((unsigned char)*c) || iscntrl((unsigned char)*c))
+			return "invalid cgroup file name (expected \"<controller>.<file>\")";
+	const char *dot = strchr(k, '.');
+	if (!dot || dot == k || !dot[1])
+		return "invalid cgroup file name (expected \"<controller>.<file>\")";
+	size_t n = (size_t)(dot - k);
+	if (n == 6 && strncmp(k, "cgroup", 6) == 0) {
+		for (size_t i = 0; i < sizeof unified_core_allowed / sizeof *unified_core_allowed; i++)
+			if (strcmp(k, unified_core_allowed[i]) == 0)
+				return NULL;
+		return "a cgroup core file, which only the runtime may write (allowed: <controller>.<file> for "
+		       "cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)";
+	}
+	for (size_t i = 0; i < sizeof unified_controllers / sizeof *unified_controllers; i++)
+		if (strlen(unified_controllers[i]) == n && strncmp(k, unified_controllers[i], n) == 0)
+			return NULL;
+	return "not a file of a cgroup v2 controller (allowed: <controller>.<file> for cpu, cpuset, io, memory, "
+	       "pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)";
+}
+
 /* Keys of linux.resources.unified name files in the container's cgroup directory:
- * "<controller>.<file>" and never a path. */
+ * "<controller>.<file>", never a path and never a cgroup core file. */
 static int parse_unified(struct jp *p, yajl_val v, void *out)
 {
 	struct oci_resources *res = out;
 	TRY(jp_kv(p, v, &res->unified, &res->n_unified));
 	for (size_t i = 0; i < res->n_unified; i++) {
 		const char *k = res->unified[i].key;
-		const char *dot = strchr(k, '.');
-		if (!valid_file_name(k) || !dot || dot == k || !dot[1]) {
+		const char *why = oci_unified_key_problem(k);
+		if (why) {
 			size_t o = jp_mapkey(p, k);
-			int r = jp_err(p, "invalid cgroup file name (expected \"<controller>.<file>\")");
+			int r = jp_err(p, "%s", why);
 			jp_pop(p, o);
 			return r;
 		}
@@ -785,6 +822,17 @@ int oci_parse_linux_obj(struct jp *p, yajl_val v, void *out)
 	if ((l->n_uid_mappings || l->n_gid_mappings) && !has_ns(l, OCI_NS_USER))
 		return jp_err_at(p, l->n_uid_mappings ? "uidMappings" : "gidMappings",
 				 "ID mappings need a user namespace in .linux.namespaces");
+	/* a new user namespace without mappings leaves every id unmapped (the process would be
+	 * the overflow uid and could not even become root in it): say which setting is missing */
+	for (size_t i = 0; i < l->n_namespaces; i++) {
+		if (l->namespaces[i].type != OCI_NS_USER || l->namespaces[i].path)
+			continue;
+		if (!l->n_uid_mappings || !l->n_gid_mappings)
+			return jp_err_at(p, !l->n_uid_mappings ? "uidMappings" : "gidMappings",
+					 "required: .linux.namespaces[%zu] creates a user namespace, which needs uid and "
+					 "gid mappings",
+					 i);
+	}
 	if ((l->time_boottime.present || l->time_monotonic.present) && !has_ns(l, OCI_NS_TIME))
 		return jp_err_at(p, "timeOffsets", "time offsets need a time namespace in .linux.namespaces");
 	return 0;

@@ -366,6 +366,9 @@ int oci_process_parse(const char *json, size_t len, const char *file, struct oci
 void oci_process_free(struct oci_process *p);
 int oci_resources_parse(const char *json, size_t len, const char *file, struct oci_resources *out, hull_err *e);
 void oci_resources_clear(struct oci_resources *r);
+/* Why a linux.resources.unified key may not be written (NULL when it may): it must be a plain
+ * "<controller>.<file>" name of a cgroup v2 controller, never a path or a cgroup core file. */
+const char *oci_unified_key_problem(const char *key);
 
 /* Helpers on the model */
 const char *oci_ns_type_name(enum oci_ns_type t); /* "pid", "network", ... */

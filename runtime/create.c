@@ -397,7 +397,10 @@ static int drive_init(struct create_job *j, hull_err *e)
 	if ((r = sync_expect(j->sync[0], SYNC_PREPARED, NULL, NULL, e)) < 0)
 		return r;
 	j->rec.pid = j->pid; /* the hooks see it in the state */
-	_cleanup_free_ char *st = state_json(&j->rec, HULL_CREATING);
+	/* runtime.md: "created" is the state after lifecycle step 2 (the environment is set up);
+	 * prestart, createRuntime, createContainer (steps 3-5) and startContainer (step 7) come
+	 * after it. init passes this same state on to createContainer and startContainer. */
+	_cleanup_free_ char *st = state_json(&j->rec, HULL_CREATED);
 	j->hooks_started = true;
 	if ((r = hooks_run(&j->spec->hooks, OCI_HOOK_PRESTART, st, e)) < 0 ||
 	    (r = hooks_run(&j->spec->hooks, OCI_HOOK_CREATE_RUNTIME, st, e)) < 0)

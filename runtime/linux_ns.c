@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -19,6 +20,9 @@
 #endif
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
 #endif
 #ifndef NS_GET_NSTYPE
 #define NS_GET_NSTYPE 0xb703 /* _IO(0xb7, 0x3) */
@@ -44,16 +48,46 @@ const char *ns_proc_name(enum oci_ns_type t)
 	return ns_table[t].proc;
 }
 
+/* The OCI name of the namespace type with this CLONE_NEW* flag, NULL if none. */
+static const char *ns_name_of_flag(int flag)
+{
+	for (int t = 0; t < OCI_NS_KINDS; t++)
+		if (ns_table[t].flag == flag)
+			return oci_ns_type_name((enum oci_ns_type)t);
+	return NULL;
+}
+
 int ns_open_checked(const char *path, enum oci_ns_type t, hull_err *e)
 {
-	_cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const char *want = oci_ns_type_name(t);
+	/* O_PATH first: opening a FIFO for reading would block and a device node could act on
+	 * open; only a file of the nsfs filesystem is opened for real */
+	_cleanup_fd_ int pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return herr_sys(e, "open %s namespace \"%s\"", want, path);
+	struct statfs sfs;
+	if (fstatfs(pfd, &sfs) < 0)
+		return herr_sys(e, "statfs \"%s\"", path);
+	if (sfs.f_type != NSFS_MAGIC)
+		return herr_set(e, -EINVAL, "\"%s\" is not a namespace (want a namespace file such as /proc/PID/ns/%s)",
+				path, ns_table[t].proc);
+	/* setns and NS_GET_NSTYPE need a real fd: reopen the same nsfs inode, not the path again */
+	char self[64];
+	snprintf(self, sizeof self, "/proc/self/fd/%d", pfd);
+	_cleanup_fd_ int fd = open(self, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return herr_sys(e, "open %s namespace %s", oci_ns_type_name(t), path);
+		return herr_sys(e, "open %s namespace \"%s\"", want, path);
 	int type = ioctl(fd, NS_GET_NSTYPE);
 	if (type < 0)
-		return herr_set(e, -EINVAL, "%s is not a namespace", path);
-	if (type != ns_table[t].flag)
-		return herr_set(e, -EINVAL, "%s is not a %s namespace", path, oci_ns_type_name(t));
+		return herr_sys(e, "\"%s\": get the namespace type", path);
+	if (type != ns_table[t].flag) {
+		const char *is = ns_name_of_flag(type);
+		if (!is)
+			return herr_set(e, -EINVAL, "\"%s\" is a namespace of an unknown type (0x%x), not %s", path,
+					(unsigned)type, want);
+		return herr_set(e, -EINVAL, "\"%s\" is %s %s namespace, not %s", path,
+				strcmp(is, "ipc") == 0 ? "an" : "a", is, want);
+	}
 	return steal_fd(&fd);
 }
 

@@ -1331,6 +1331,39 @@ tc_hooks_state_on_stdin() {
 	expect_eq "$(jq -r .pid <<<"$st")" 1 "startContainer hook: state.pid (as seen in the container)"
 }
 
+# hook_status KIND WANT: the "status" in the state a KIND hook gets on stdin. runtime.md, State:
+# "created: the runtime has finished the create operation (after step 2 in the lifecycle)",
+# "running: ... (after step 8)", "stopped: the container process has exited (step 10)". The
+# Lifecycle runs prestart (3), createRuntime (4), createContainer (5) and startContainer (7) after
+# step 2 and before step 8, poststart (9) after step 8, poststop (13) after the process exited.
+hook_status() {
+	local kind=$1 want=$2 b id st
+	b=$(mkbundle /bin/sleep 60)
+	cfg "$b" '.hooks = {prestart: [$p], createRuntime: [$cr], createContainer: [$cc], startContainer: [$sc],
+		poststart: [$ps], poststop: [$s]}' --argjson p "$(hook prestart)" --argjson cr "$(hook createRuntime)" \
+		--argjson cc "$(hook createContainer)" --argjson sc "$(start_hook)" --argjson ps "$(hook poststart)" --argjson s "$(hook poststop)"
+	id=$(new_id)
+	ctr_create "$id" "$b" || fail "create failed: $(errline)"
+	ctr_start "$id" || fail "start failed: $(cat "$C/start.out")"
+	wait_for 5 file_has "$C/shared/hooks.log" startContainer || fail "startContainer hook did not run"
+	ctr_kill "$id" KILL
+	wait_status "$id" stopped
+	ctr_delete "$id" || fail "delete failed: $(cat "$C/delete.out")"
+	if [ "$kind" = startContainer ]; then
+		st=$(sed -n 's/^startContainer //p' "$C/shared/hooks.log" | head -n1)
+	else
+		st=$(hook_state "$kind")
+	fi
+	[ -n "$st" ] || fail "the $kind hook did not run"
+	expect_eq "$(jq -r .status <<<"$st")" "$want" "$kind hook: state.status"
+}
+tc_hooks_status_prestart() { hook_status prestart created; }
+tc_hooks_status_createRuntime() { hook_status createRuntime created; }
+tc_hooks_status_createContainer() { hook_status createContainer created; }
+tc_hooks_status_startContainer() { hook_status startContainer created; }
+tc_hooks_status_poststart() { hook_status poststart running; }
+tc_hooks_status_poststop() { hook_status poststop stopped; }
+
 # which namespace each hook runs in: prestart, createRuntime, poststart, poststop in the runtime's;
 # createContainer and startContainer in the container's
 tc_hooks_namespaces() {

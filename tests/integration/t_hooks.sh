@@ -26,7 +26,7 @@ test_hooks_order_and_state() {
 	jq_config "$b" "$(printf '.hooks = {"prestart":[{"path":"%s","args":["h","prestart","%s"]}],
 		"createRuntime":[{"path":"%s","args":["h","createRuntime","%s"]}],
 		"createContainer":[{"path":"%s","args":["h","createContainer","%s"]}],
-		"startContainer":[{"path":"/bin/sh","args":["sh","-c","echo startContainer >> /hooklog"]}],
+		"startContainer":[{"path":"/bin/sh","args":["sh","-c","cat > /hooklog"]}],
 		"poststart":[{"path":"%s","args":["h","poststart","%s"]}],
 		"poststop":[{"path":"%s","args":["h","poststop","%s"]}]}' "$h" "$log" "$h" "$log" "$h" "$log" "$h" "$log" "$h" "$log")"
 	id=$(new_id)
@@ -35,11 +35,16 @@ test_hooks_order_and_state() {
 	kinds=$(awk '{print $1}' "$log" | tr '\n' ' ')
 	assert_eq "$kinds" "prestart createRuntime createContainer poststart poststop "
 	assert_eq "$(awk '{print $3}' "$log" | sort -u)" "$id" "every hook saw the id"
-	assert_eq "$(awk '$1=="createRuntime"{print $2}' "$log")" creating
+	# runtime.md: "created" once lifecycle step 2 is done: every hook before start sees it
+	assert_eq "$(awk '$1=="prestart"{print $2}' "$log")" created "prestart status"
+	assert_eq "$(awk '$1=="createRuntime"{print $2}' "$log")" created "createRuntime status"
+	assert_eq "$(awk '$1=="createContainer"{print $2}' "$log")" created "createContainer status"
 	assert_eq "$(awk '$1=="poststart"{print $2}' "$log")" running
 	assert_eq "$(awk '$1=="poststop"{print $2}' "$log")" stopped
 	[ "$(awk '$1=="createRuntime"{print $4}' "$log")" -gt 0 ] || fail "createRuntime saw no pid"
-	grep -q startContainer "$BASE_ROOTFS/hooklog" || fail "startContainer hook did not run inside the container"
+	[ -s "$BASE_ROOTFS/hooklog" ] || fail "startContainer hook did not run inside the container"
+	assert_eq "$(jq -r .status "$BASE_ROOTFS/hooklog")" created "startContainer status"
+	assert_eq "$(jq -r .id "$BASE_ROOTFS/hooklog")" "$id" "startContainer saw the id"
 	rm -f "$BASE_ROOTFS/hooklog"
 }
 

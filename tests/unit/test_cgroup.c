@@ -289,9 +289,17 @@ Test(cgroup, unified_keys_validated)
 {
 	struct oci_kv kvs[] = {{"../memory.max", "1"}};
 	struct oci_resources r = {.present = true, .unified = kvs, .n_unified = 1};
-	ASSERT_NEED_FAILS(r, "invalid key");
+	ASSERT_NEED_FAILS(r, "invalid cgroup file name");
 	kvs[0].key = "memory/max";
-	ASSERT_NEED_FAILS(r, "invalid key");
+	ASSERT_NEED_FAILS(r, "invalid cgroup file name");
+	/* cgroup core files are refused here too, not only by the parser (a caller that builds
+	 * oci_resources itself must not write cgroup.procs either) */
+	kvs[0].key = "cgroup.procs";
+	ASSERT_NEED_FAILS(r, "linux.resources.unified[\"cgroup.procs\"]: a cgroup core file");
+	kvs[0].key = "cgroup.kill";
+	ASSERT_NEED_FAILS(r, "cgroup core file");
+	kvs[0].key = "net_cls.classid";
+	ASSERT_NEED_FAILS(r, "not a file of a cgroup v2 controller");
 	kvs[0].key = "memory.high";
 	hull_err e = {0};
 	struct cg_need n;

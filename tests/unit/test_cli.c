@@ -210,6 +210,12 @@ Test(cli_create, errors)
 	cr_assert(strstr(e.msg, "--bundle"), "%s", e.msg);
 	char **a6 = ARGV("create", "--help");
 	cr_assert_eq(cmd_create_parse("create", argc_of(a6), a6, false, &o, &e), CLI_HELP);
+	char **a7 = ARGV("create", "--console-socket", "", "c1");
+	cr_assert_lt(cmd_create_parse("create", argc_of(a7), a7, false, &o, &e), 0);
+	cr_assert_str_eq(e.msg, "hull create: --console-socket: empty path (give the path of a unix socket)");
+	char **a8 = ARGV("run", "--console-socket=", "c1");
+	cr_assert_lt(cmd_create_parse("run", argc_of(a8), a8, true, &o, &e), 0);
+	cr_assert_str_eq(e.msg, "hull run: --console-socket: empty path (give the path of a unix socket)");
 }
 
 Test(cli_run, detach_keep)
@@ -308,6 +314,9 @@ Test(cli_exec, errors)
 	exec_fails(ARGV("exec", "--tty=maybe", "c1", "ls"), "--tty");
 	exec_fails(ARGV("exec", "--bogus", "c1", "ls"), "--bogus");
 	exec_fails(ARGV("exec", "bad/id", "ls"), "invalid container id");
+	exec_fails(ARGV("exec", "--console-socket", "", "c1", "ls"),
+		   "hull exec: --console-socket: empty path (give the path of a unix socket)");
+	exec_fails(ARGV("exec", "--console-socket=", "c1", "ls"), "--console-socket: empty path");
 }
 
 /* ---------- kill ---------- */
@@ -600,6 +609,12 @@ Test(cli_update, errors)
 	char **a5 = ARGV("update", "--l3-cache-schema", "L3:0=f", "c1");
 	cr_assert_lt(cmd_update_parse(argc_of(a5), a5, &o, &e), 0);
 	cr_assert(strstr(e.msg, "l3-cache-schema"), "%s", e.msg);
+	/* -1 is unlimited; no other negative pids limit means anything */
+	char **a7 = ARGV("update", "--pids-limit", "-2", "c1");
+	cr_assert_lt(cmd_update_parse(argc_of(a7), a7, &o, &e), 0);
+	cr_assert_str_eq(e.msg, "hull update: invalid value \"-2\" for --pids-limit: out of range [-1, 9223372036854775807]");
+	char **a8 = ARGV("update", "--pids-limit", "-1", "c1");
+	cr_assert_eq(cmd_update_parse(argc_of(a8), a8, &o, &e), 0, "%s", e.msg);
 	char **a6 = ARGV("update", "-r", "f.json", "c1");
 	cr_assert_eq(cmd_update_parse(argc_of(a6), a6, &o, &e), 0);
 	cr_assert_lt(cmd_update_build_json(&o, "{\"memory\":", &out, &e), 0);

@@ -86,7 +86,7 @@ static char *run_capturing_stdout(const struct oci_hooks *h, enum oci_hook_kind 
 	return slurp(out);
 }
 
-static const char state[] = "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":42,"
+static const char state[] = "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"created\",\"pid\":42,"
 			    "\"bundle\":\"/b\"}";
 
 Test(hooks, run_in_order_with_state_on_stdin)

@@ -409,6 +409,14 @@ Test(oci_spec, unknown_properties_are_ignored)
 	oci_spec_free(s);
 }
 
+Test(oci_spec, joined_user_namespace_needs_no_mappings)
+{
+	/* the mappings of a joined user namespace are already set: none in the config is fine */
+	struct oci_spec *s = spec_ok(CFG("'linux': {'namespaces': [{'type': 'user', 'path': '/proc/1/ns/user'}]}"));
+	cr_assert_eq(s->linux_->n_uid_mappings, 0);
+	oci_spec_free(s);
+}
+
 Test(oci_spec, null_means_absent)
 {
 	/* Go clients may write null for unset fields; encoding/json treats it as absent */
@@ -675,6 +683,12 @@ Test(oci_bad, linux)
 		 "config.json: .linux.gidMappings[0].size: must be greater than 0"},
 		{CFG("'linux': {'namespaces': [{'type': 'user'}], 'gidMappings': [{'containerID': 4294967295, 'hostID': 0, 'size': 2}]}"),
 		 "config.json: .linux.gidMappings[0].size: range 2 does not fit in 32-bit IDs"},
+		{CFG("'linux': {'namespaces': [{'type': 'pid'}, {'type': 'user'}]}"),
+		 "config.json: .linux.uidMappings: required: .linux.namespaces[1] creates a user namespace, which needs uid "
+		 "and gid mappings"},
+		{CFG("'linux': {'namespaces': [{'type': 'user'}], 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 1}]}"),
+		 "config.json: .linux.gidMappings: required: .linux.namespaces[0] creates a user namespace, which needs uid "
+		 "and gid mappings"},
 		{CFG("'linux': {'timeOffsets': {'boottime': {'secs': 1}}}"),
 		 "config.json: .linux.timeOffsets: time offsets need a time namespace in .linux.namespaces"},
 		{CFG("'linux': {'namespaces': [{'type': 'time'}], 'timeOffsets': {'monotonic': {'nanosecs': 1000000000}}}"),
@@ -781,6 +795,31 @@ Test(oci_bad, resources)
 		{RES("'unified': {'nodot': '1'}"),
 		 "config.json: .linux.resources.unified[\"nodot\"]: invalid cgroup file name (expected \"<controller>.<file>\")"},
 		{RES("'unified': {'memory.max': 5}"), "config.json: .linux.resources.unified[\"memory.max\"]: expected string, got number"},
+		{RES("'unified': {'cgroup.procs': '1'}"),
+		 "config.json: .linux.resources.unified[\"cgroup.procs\"]: a cgroup core file, which only the runtime may write (allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)"},
+		{RES("'unified': {'cgroup.threads': '1'}"),
+		 "config.json: .linux.resources.unified[\"cgroup.threads\"]: a cgroup core file, which only the runtime may write (allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)"},
+		{RES("'unified': {'cgroup.kill': '1'}"),
+		 "config.json: .linux.resources.unified[\"cgroup.kill\"]: a cgroup core file, which only the runtime may write (allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)"},
+		{RES("'unified': {'cgroup.subtree_control': '1'}"),
+		 "config.json: .linux.resources.unified[\"cgroup.subtree_control\"]: a cgroup core file, which only the runtime may write (allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)"},
+		{RES("'unified': {'cgroup.type': '1'}"),
+		 "config.json: .linux.resources.unified[\"cgroup.type\"]: a cgroup core file, which only the runtime may write (allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)"},
+		{RES("'unified': {'cgroup.freeze': '1'}"),
+		 "config.json: .linux.resources.unified[\"cgroup.freeze\"]: a cgroup core file, which only the runtime may write (allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)"},
+		{RES("'unified': {'cgroup.pressure': '1'}"),
+		 "config.json: .linux.resources.unified[\"cgroup.pressure\"]: a cgroup core file, which only the runtime may write (allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)"},
+		{RES("'unified': {'net_cls.classid': '1'}"),
+		 "config.json: .linux.resources.unified[\"net_cls.classid\"]: not a file of a cgroup v2 controller (allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)"},
+		{RES("'unified': {'freezer.state': '1'}"),
+		 "config.json: .linux.resources.unified[\"freezer.state\"]: not a file of a cgroup v2 controller (allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)"},
+		{RES("'unified': {'Memory.max': '1'}"),
+		 "config.json: .linux.resources.unified[\"Memory.max\"]: not a file of a cgroup v2 controller (allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and cgroup.max.depth, cgroup.max.descendants)"},
+		{RES("'unified': {'memory.max ': '1'}"),
+		 "config.json: .linux.resources.unified[\"memory.max \"]: invalid cgroup file name (expected \"<controller>.<file>\")"},
+		{RES("'unified': {'memory.': '1'}"),
+		 "config.json: .linux.resources.unified[\"memory.\"]: invalid cgroup file name (expected \"<controller>.<file>\")"},
+		{RES("'pids': {'limit': -2}"), "config.json: .linux.resources.pids.limit: value -2 out of range (-1..9223372036854775807)"},
 		{RES("'devices': [{'access': 'rwm'}]"), "config.json: .linux.resources.devices[0].allow: required property missing"},
 		{RES("'devices': [{'allow': true, 'type': 'x'}]"),
 		 "config.json: .linux.resources.devices[0].type: invalid device type \"x\" (expected a, c or b)"},

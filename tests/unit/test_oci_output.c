@@ -217,7 +217,10 @@ Test(oci_output, features_agree_with_parser)
 	yajl_val ns = at(f, "linux", "namespaces", NULL);
 	for (size_t i = 0; i < ns->u.array.len; i++)
 		sb_appendf(&sb, "%s{\"type\": \"%s\"}", i ? ", " : "", ns->u.array.values[i]->u.string);
-	sb_append(&sb, "], \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/run/s\", \"architectures\": [");
+	/* every namespace includes a new user namespace, which needs mappings */
+	sb_append(&sb, "], \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], "
+		       "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]");
+	sb_append(&sb, ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/run/s\", \"architectures\": [");
 	yajl_val archs = at(f, "linux", "seccomp", "archs");
 	for (size_t i = 0; i < archs->u.array.len; i++)
 		sb_appendf(&sb, "%s\"%s\"", i ? ", " : "", archs->u.array.values[i]->u.string);

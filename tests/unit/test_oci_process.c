@@ -153,6 +153,26 @@ Test(oci_resources, all_fields)
 	free(j);
 }
 
+Test(oci_resources, unified_allowed_keys)
+{
+	char *j = q("{'unified': {'memory.max': '1', 'hugetlb.2MB.max': '0', 'io.max': '8:0 rbps=1', 'cpu.weight': '5', "
+		    "'cpuset.cpus': '0', 'pids.max': 'max', 'rdma.max': 'x', 'misc.max': 'x', 'cgroup.max.depth': '2', "
+		    "'cgroup.max.descendants': '10'}, 'pids': {'limit': -1}}");
+	struct oci_resources r;
+	hull_err e = {0};
+	cr_assert_eq(oci_resources_parse(j, strlen(j), "resources.json", &r, &e), 0, "%s", e.msg);
+	cr_assert_eq(r.n_unified, 10);
+	cr_assert_eq(r.pids_limit, -1);
+	oci_resources_clear(&r);
+	free(j);
+	cr_assert_null(oci_unified_key_problem("memory.max"));
+	cr_assert_not_null(oci_unified_key_problem("cgroup.procs"));
+	cr_assert_not_null(oci_unified_key_problem("cgroup.max.depth/../cgroup.procs"));
+	cr_assert_not_null(oci_unified_key_problem("memory..max"));
+	cr_assert_not_null(oci_unified_key_problem(""));
+	cr_assert_not_null(oci_unified_key_problem(NULL));
+}
+
 Test(oci_resources, bad_input)
 {
 	resources_err("{'memory': {'limit': 'x'}}", "resources.json: .memory.limit: expected integer, got string");
@@ -162,6 +182,12 @@ Test(oci_resources, bad_input)
 	resources_err("{'blockIO': {'leafWeight': 1}}", "resources.json: .blockIO.leafWeight: value 1 out of range (10..1000)");
 	resources_err("{'unified': {'..': 'x'}}",
 		      "resources.json: .unified[\"..\"]: invalid cgroup file name (expected \"<controller>.<file>\")");
+	/* update takes the same rule as create: no cgroup core file, no negative pids limit but -1 */
+	resources_err("{'unified': {'cgroup.procs': '1'}}",
+		      "resources.json: .unified[\"cgroup.procs\"]: a cgroup core file, which only the runtime may write "
+		      "(allowed: <controller>.<file> for cpu, cpuset, io, memory, pids, hugetlb, rdma, misc, and "
+		      "cgroup.max.depth, cgroup.max.descendants)");
+	resources_err("{'pids': {'limit': -5}}", "resources.json: .pids.limit: value -5 out of range (-1..9223372036854775807)");
 	resources_err("{'devices': [{'allow': 'yes'}]}", "resources.json: .devices[0].allow: expected boolean, got string");
 	resources_err("{'memory': ", "resources.json: invalid JSON at line 1, column 12: parse error: premature EOF");
 }
