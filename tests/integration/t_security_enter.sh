@@ -64,4 +64,32 @@ test_exec_helper_never_visible_with_host_state() {
 	[ "$(val "$res" fds_opened)" -ge 1 ] || fail "the watcher never opened a /proc/PID/fd/N"
 }
 
+# The helper joins the container's user namespace before the namespaces it owns and becomes
+# its root: the exec'd process is where the init is, with the init's root.
+test_exec_into_a_user_namespace() {
+	local b=$TMPROOT/b-enter-userns id out
+	chmod 711 "$TMPROOT" # host uid 100000 must reach the rootfs
+	make_bundle "$b" sleep 60
+	jq_config "$b" '.linux.namespaces += [{"type":"user"}]
+		| .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+		| .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+	id=$(new_id)
+	HULL run -d -b "$b" "$id" </dev/null >/dev/null 2>&1 || fail "run -d failed" || return 1
+	out=$(cd / && HULL exec --cwd /tmp "$id" sh -c 'id -u; id -g; readlink /proc/self/ns/user; readlink /proc/1/ns/user
+		readlink /proc/self/ns/mnt; readlink /proc/1/ns/mnt; cat /proc/self/uid_map; pwd; ls /proc/self/root/bin/busybox' \
+		</dev/null 2>&1)
+	local rc=$?
+	HULL delete --force "$id" >/dev/null 2>&1
+	[ $rc -eq 0 ] || fail "exec failed ($rc): $out" || return 1
+	local l=()
+	mapfile -t l <<<"$out"
+	assert_eq "${l[0]}" 0 "uid inside"
+	assert_eq "${l[1]}" 0 "gid inside"
+	assert_eq "${l[2]}" "${l[3]}" "user namespace of the init"
+	assert_eq "${l[4]}" "${l[5]}" "mount namespace of the init"
+	assert_eq "$(tr -s ' ' <<<"${l[6]}" | sed 's/^ //')" "0 100000 65536" "uid_map"
+	assert_eq "${l[7]}" /tmp "cwd"
+	assert_eq "${l[8]}" /proc/self/root/bin/busybox "the container's root"
+}
+
 run_tests
