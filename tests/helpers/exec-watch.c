@@ -3,7 +3,7 @@
 // CAP_SYS_PTRACE and no user namespace. It attacks every process that appears in its pid
 // namespace (hull exec's helper, then the exec'd program), as fast as it can:
 //
-//   exec-watch OUT STOPFILE SECS ROOT_REL CWD_NAME NEKOT CANARY_FILE CANARY MAX_CAPS
+//   exec-watch OUT STOPFILE SECS ROOT_REL CWD_NAME NEKOT CANARY_FILE CANARY MAX_CAPS [stack-heap]
 //
 // NEKOT is the secret TOKEN reversed: the container's config.json (which hull exec reads into
 // its memory) holds these arguments, and must not count as the secret found in memory.
@@ -21,6 +21,8 @@
 // - positive controls, so a run that saw nothing cannot pass: CANARY_FILE (in the container's
 //   rootfs) read through /proc/PID/root, CANARY in /proc/PID/environ and in its memory (the
 //   exec'd program gets CANARY in its environment), successful attaches.
+// stack-heap: scan only [stack] and [heap] (a sanitized hull: the sanitizer runtime keeps its
+// own copy of the environment in an anonymous mapping, which no code of hull's can reach).
 // Runs until STOPFILE exists or SECS pass, then writes key=value counters to OUT.
 #include <stdbool.h>
 #include <dirent.h>
@@ -39,6 +41,9 @@
 
 static const char *root_rel, *cwd_name, *token, *canary_file, *canary;
 static uint64_t max_caps;
+static bool stack_heap_only;
+static long missed;
+static int missed_errno;
 static long seen, attached, root_canary, environ_canary, mem_canary, fds_opened;
 static long hit_root, hit_cwd, hit_fd, hit_environ, hit_mem, hit_caps;
 static char first_hit[512];
@@ -139,7 +144,7 @@ static void scan_memory(int pid)
 	if (!f)
 		return;
 	static char buf[1 << 20];
-	char line[512];
+	char line[512], where[600] = "";
 	bool tok = false, can = false;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long lo, hi;
@@ -148,19 +153,25 @@ static void scan_memory(int pid)
 			continue;
 		if (hi - lo > (64ul << 20))
 			continue; // sanitizer shadow and the like: never where the environment is
+		if (stack_heap_only && !strstr(line, "[stack]") && !strstr(line, "[heap]"))
+			continue;
 		for (unsigned long a = lo; a < hi; a += sizeof buf) {
 			size_t len = hi - a < sizeof buf ? hi - a : sizeof buf;
 			struct iovec local = {buf, len}, remote = {(void *)a, len};
 			ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
 			if (n <= 0)
 				break;
-			tok |= has(buf, (size_t)n, token);
+			if (!tok && has(buf, (size_t)n, token)) {
+				tok = true;
+				line[strcspn(line, "\n")] = 0;
+				snprintf(where, sizeof where, "token in memory: %s", line);
+			}
 			can |= has(buf, (size_t)n, canary);
 		}
 	}
 	fclose(f);
 	if (tok)
-		hit(&hit_mem, "token in memory", pid);
+		hit(&hit_mem, where, pid);
 	if (can)
 		mem_canary++;
 }
@@ -196,13 +207,17 @@ static void attack(int pid)
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/root", pid);
 	int root = -1;
-	for (long spin = 0; spin < 200000 && root < 0; spin++) {
+	double give_up = now() + 2;
+	for (long spin = 0; root < 0 && (spin % 1024 || now() < give_up); spin++) {
 		root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (root < 0 && errno != ENOENT && errno != ESRCH)
 			break;
 	}
-	if (root < 0)
-		return; // never saw it alive
+	if (root < 0) { // never saw it alive
+		missed++;
+		missed_errno = errno;
+		return;
+	}
 	seen++;
 	snprintf(path, sizeof path, "/proc/%d/cwd", pid);
 	int cwd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -234,6 +249,23 @@ static void attack(int pid)
 	}
 }
 
+// the counters so far (finished=0 while it runs: a watcher stuck in an attack still reports)
+static void write_results(const char *out, int finished)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.tmp", out);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return;
+	fprintf(f, "seen=%ld\nattached=%ld\nfds_opened=%ld\nroot_canary=%ld\nenviron_canary=%ld\nmem_canary=%ld\n", seen,
+		attached, fds_opened, root_canary, environ_canary, mem_canary);
+	fprintf(f, "hit_root=%ld\nhit_cwd=%ld\nhit_fd=%ld\nhit_environ=%ld\nhit_mem=%ld\nhit_caps=%ld\nfirst_hit=%s\n",
+		hit_root, hit_cwd, hit_fd, hit_environ, hit_mem, hit_caps, first_hit);
+	fprintf(f, "finished=%d\nmissed=%ld\nmissed_errno=%d\n", finished, missed, missed_errno);
+	fclose(f);
+	rename(tmp, out);
+}
+
 static int last_pid(void)
 {
 	char buf[32];
@@ -244,8 +276,10 @@ static int last_pid(void)
 
 int main(int argc, char **argv)
 {
+	if (argc == 11 && !strcmp(argv[10], "stack-heap"))
+		stack_heap_only = true, argc--;
 	if (argc != 10) {
-		fprintf(stderr, "usage: exec-watch OUT STOPFILE SECS ROOT_REL CWD_NAME NEKOT CANARY_FILE CANARY MAX_CAPS\n");
+		fprintf(stderr, "usage: exec-watch OUT STOPFILE SECS ROOT_REL CWD_NAME NEKOT CANARY_FILE CANARY MAX_CAPS [stack-heap]\n");
 		return 2;
 	}
 	const char *out = argv[1], *stop = argv[2];
@@ -263,8 +297,10 @@ int main(int argc, char **argv)
 		int l = last_pid();
 		if (l > done) {
 			for (int pid = done + 1; pid <= l; pid++)
-				if (pid != self)
+				if (pid != self) {
 					attack(pid);
+					write_results(out, 0);
+				}
 			done = l;
 			continue;
 		}
@@ -272,13 +308,6 @@ int main(int argc, char **argv)
 		if (i % 4096 == 0 && access(stop, F_OK) == 0)
 			break;
 	}
-	FILE *f = fopen(out, "we");
-	if (!f)
-		return 1;
-	fprintf(f, "seen=%ld\nattached=%ld\nfds_opened=%ld\nroot_canary=%ld\nenviron_canary=%ld\nmem_canary=%ld\n", seen,
-		attached, fds_opened, root_canary, environ_canary, mem_canary);
-	fprintf(f, "hit_root=%ld\nhit_cwd=%ld\nhit_fd=%ld\nhit_environ=%ld\nhit_mem=%ld\nhit_caps=%ld\nfirst_hit=%s\n",
-		hit_root, hit_cwd, hit_fd, hit_environ, hit_mem, hit_caps, first_hit);
-	fclose(f);
+	write_results(out, 1);
 	return 0;
 }
