@@ -26,7 +26,7 @@ test_exec_helper_never_visible_with_host_state() {
 	# (an anonymous mapping); only [stack] and [heap], hull's own, are searched then
 	local scan=()
 	if grep -qa __asan_init "$HULL_BIN"; then scan=(stack-heap); echo "    sanitized hull: memory scan of [stack] and [heap] only" >&2; fi
-	make_bundle "$b" exec-watch "$out" "/tmp/stop-$id" 120 "${hostdir#/}/secret.txt" secret.txt "$(rev <<<"$token")" \
+	make_bundle "$b" exec-watch "$out" "/tmp/stop-$id" 600 "${hostdir#/}/secret.txt" secret.txt "$(rev <<<"$token")" \
 		"etc/enter-canary-$id" "$canary" 20 "${scan[@]}"
 	# CAP_SYS_PTRACE, no user namespace (the default spec has none)
 	jq_config "$b" '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
