@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `exec`: a new process inside a running container. The parent joins the container's
- * pid (and time) namespace for its children, clones straight into the container's cgroup,
- * and the child joins the other namespaces (user first), then applies process.json. */
+/* `exec`: a new process inside a running container. hull clones a helper straight into the
+ * container's cgroup; the helper enters everything but the pid namespace (enter.h: namespaces,
+ * root, process attributes, no host fd, scrubbed argv/environment, the process's own
+ * credentials and seccomp filter) and only then forks the process into the container's
+ * pid namespace, where it execs. Nothing of hull's that is visible inside the container
+ * holds anything of the host. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -12,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,8 +23,8 @@
 #include "../common/cleanup.h"
 #include "../common/log.h"
 #include "../common/util.h"
-#include "caps.h"
 #include "container.h"
+#include "enter.h"
 #include "linux_ns.h"
 #include "process.h"
 #include "seccomp.h"
@@ -28,16 +32,16 @@
 #include "sync.h"
 #include "terminal.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 struct exec_job {
 	struct hull_record rec;
 	int dirfd, proc_fd;
 	struct oci_spec *spec;
 	struct oci_process *proc; /* the process to run (owned) */
 	int ns_fds[OCI_NS_KINDS];
+	int root_fd;        /* O_PATH: the init's root */
+	int self_userns_fd; /* our own user namespace, to order the joins */
+	int clone_cgfd;     /* the helper's copy of the cgroup fd it was cloned into */
+	pid_t helper;
 	struct hull_cgroup cg;
 	bool have_cg;
 	struct hull_bpf bpf;
@@ -163,7 +167,7 @@ static int load_process(struct exec_job *j, const struct hull_exec_opts *o, hull
 }
 
 /* Open the init's namespaces that differ from ours (those the container shares with the
- * host need no setns). */
+ * host need no setns), and its root. */
 static int open_container_ns(struct exec_job *j, hull_err *e)
 {
 	for (int t = 0; t < OCI_NS_KINDS; t++) {
@@ -183,31 +187,116 @@ static int open_container_ns(struct exec_job *j, hull_err *e)
 			return herr_sys(e, "open container %s namespace", oci_ns_type_name(t));
 	}
 	j->new_userns = j->ns_fds[OCI_NS_USER] >= 0;
+	/* in hull's own mount namespace the process would run with the host's root */
+	if (j->ns_fds[OCI_NS_MOUNT] < 0)
+		return herr_set(e, -EPERM, "the container shares hull's mount namespace: refusing to exec into it");
+	char rel[64];
+	snprintf(rel, sizeof rel, "%d/root", (int)j->rec.pid);
+	j->root_fd = openat(j->proc_fd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (j->root_fd < 0)
+		return herr_sys(e, "open the container root");
+	if ((j->self_userns_fd = openat(j->proc_fd, "thread-self/ns/user", O_RDONLY | O_CLOEXEC)) < 0)
+		return herr_sys(e, "open our user namespace");
+	/* all of the above came from /proc/<pid>: still the same process (a pid is not reused
+	 * while its process exists), or they could be another process's, even the host's */
+	bool zombie;
+	uint64_t start = proc_start_time(j->rec.pid, &zombie);
+	if (start == 0 || zombie || (j->rec.pid_start && start != j->rec.pid_start))
+		return herr_set(e, -ESRCH, "cannot exec in a stopped container");
 	return 0;
 }
 
-static int child_join(struct exec_job *j, hull_err *e)
+/* ---- the exec helper: outside the container's pid namespace, it enters everything else
+ * and becomes the process's credentials, then forks the process into the pid namespace
+ * (CLONE_PARENT: it is hull's child). What the forked process holds before its execve:
+ * the container's root and cwd, stdio and --preserve-fds, a pipe back to the helper, the
+ * pty slave, scrubbed argv/environment, and no more privilege than the process itself. */
+
+/* Everything of hull's the helper still holds; the sync socket is the caller's to keep. */
+static void helper_close_own_fds(struct exec_job *j)
 {
-	static const enum oci_ns_type order[] = {OCI_NS_USER, OCI_NS_IPC,    OCI_NS_UTS,
-						 OCI_NS_NETWORK, OCI_NS_CGROUP, OCI_NS_MOUNT};
-	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		int fd = j->ns_fds[order[i]];
-		if (fd >= 0 && setns(fd, ns_clone_flag(order[i])) < 0)
-			return herr_sys(e, "join container %s namespace", oci_ns_type_name(order[i]));
-	}
-	if (j->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-		return herr_sys(e, "become root in the container user namespace");
-	return 0;
+	int *fds[] = {&j->proc_fd, &j->root_fd, &j->self_userns_fd, &j->clone_cgfd, &j->dirfd};
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+	for (int t = 0; t < OCI_NS_KINDS; t++)
+		if (j->ns_fds[t] >= 0) {
+			close(j->ns_fds[t]);
+			j->ns_fds[t] = -1;
+		}
 }
 
-static int child_setup(struct exec_job *j, const struct hull_exec_opts *o, char **path, hull_err *e)
+/* The forked process: it is visible in the container from its first instruction. */
+__attribute__((noreturn)) static void exec_process(struct exec_job *j, int slave, int err_fd, const char *path)
+{
+	hull_err err = {0};
+	close(j->sync[1]); /* the helper talks to hull; we only report an error through err_fd */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* may be filtered: best effort */
+	int r = 0;
+	if (slave >= 0) {
+		r = terminal_setup_slave(slave, &err);
+		if (slave > 2)
+			close(slave);
+	}
+	if (r >= 0)
+		r = enter_after_fork(j->proc, &err);
+	if (r >= 0) {
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+		execve(path, j->proc->args, j->proc->env ? j->proc->env : (char *[]){NULL});
+		r = herr_sys(&err, "exec: \"%s\"", path);
+	}
+	int32_t code = r;
+	if (write_all(err_fd, &code, sizeof code) == 0)
+		write_all(err_fd, err.msg, strlen(err.msg));
+	_exit(127);
+}
+
+/* After the fork: the process's error, if any, arrives on err_fd before EOF (its execve). */
+static int wait_exec_result(int err_fd, hull_err *e)
+{
+	char buf[sizeof(int32_t) + HULL_ERR_MSG_MAX];
+	size_t got = 0;
+	for (;;) {
+		ssize_t n = read(err_fd, buf + got, sizeof buf - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (got == sizeof buf - 1)
+			break;
+	}
+	if (got < sizeof(int32_t))
+		return 0; /* EOF: it exec'd */
+	int32_t code;
+	memcpy(&code, buf, sizeof code);
+	buf[got] = 0;
+	return herr_set(e, code < 0 ? code : -EIO, "%s", buf + sizeof code);
+}
+
+static int helper_steps(struct exec_job *j, const struct hull_exec_opts *o, hull_err *e)
 {
 	struct oci_process *p = j->proc;
 	int r;
-	if ((r = child_join(j, e)) < 0)
+	/* hull placed us in the container's cgroup: what we fork stays there */
+	if ((r = sync_expect(j->sync[1], SYNC_ACK, NULL, NULL, e)) < 0)
 		return r;
+	r = enter_join_namespaces(j->ns_fds, j->self_userns_fd, j->new_userns, e);
+	if (r < 0)
+		return r;
+	if ((r = enter_root(j->root_fd, e)) < 0)
+		return r;
+	if ((r = enter_process_attrs(j->proc_fd, p, true, e)) < 0)
+		return r;
+	if ((r = enter_scrub_args_env(j->proc_fd, e)) < 0)
+		return r;
+	/* nothing of hull's may be reachable through /proc/<pid>/fd from here on */
+	helper_close_own_fds(j);
+	process_close_fds(o->preserve_fds, j->sync[1]);
+	_cleanup_fd_ int master = -1, slave = -1;
 	if (p->terminal) {
-		_cleanup_fd_ int master = -1, slave = -1;
 		char name[64];
 		r = terminal_open_pty(&master, &slave, name, sizeof name, p->has_console_size ? p->console_height : 0,
 				      p->has_console_size ? p->console_width : 0, e);
@@ -215,50 +304,48 @@ static int child_setup(struct exec_job *j, const struct hull_exec_opts *o, char 
 			return r;
 		if ((r = sync_send(j->sync[1], SYNC_PTY_MASTER, 0, name, master)) < 0)
 			return herr_errno(e, r, "send the pty master");
-		if ((r = terminal_setup_slave(slave, e)) < 0)
-			return r;
+		close(master);
+		master = -1;
 	}
-	if ((r = process_set_rlimits(p, e)) < 0 || (r = process_set_oom_score_adj(j->proc_fd, p, e)) < 0 ||
-	    (r = process_set_scheduler(p, e)) < 0 || (r = process_set_io_priority(p, e)) < 0 ||
-	    (r = process_set_lsm_labels(j->proc_fd, p, e)) < 0)
-		return r;
-	/* nothing of hull's may be reachable through /proc/self/fd from here on */
-	close(j->proc_fd);
-	j->proc_fd = -1;
-	process_close_fds(o->preserve_fds, j->sync[1]);
+	int errp[2];
+	if (pipe2(errp, O_CLOEXEC) < 0)
+		return herr_sys(e, "pipe");
+	_cleanup_fd_ int err_rd = errp[0], err_wr = errp[1];
 	if ((r = process_chdir(p->cwd ? p->cwd : "/", e)) < 0)
 		return r;
-	if ((r = process_find_exec(p, path, e)) < 0)
+	_cleanup_free_ char *path = NULL;
+	if ((r = process_find_exec(p, &path, e)) < 0)
 		return r;
-	if (j->have_bpf && !p->no_new_privileges && (r = seccomp_load(&j->bpf, NULL, e)) < 0)
+	if ((r = enter_identity(p, j->have_bpf ? &j->bpf : NULL, j->new_userns, e)) < 0)
 		return r;
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return herr_sys(e, "set no_new_privs");
-	if ((r = caps_apply_user(p->capabilities, &p->user, j->new_userns, e)) < 0)
-		return r;
-	if (j->have_bpf && p->no_new_privileges && (r = seccomp_load(&j->bpf, NULL, e)) < 0)
-		return r;
-	return 0;
+	/* raw clone, not clone3: seccomp profiles commonly refuse clone3 (ENOSYS) */
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0)
+		return herr_sys(e, "fork the exec process");
+	if (pid == 0) {
+		close(err_rd);
+		exec_process(j, slave, err_wr, path);
+	}
+	close(err_wr);
+	err_wr = -1;
+	if ((r = sync_send(j->sync[1], SYNC_PID, pid, NULL, -1)) < 0)
+		return herr_errno(e, r, "report the exec process");
+	return wait_exec_result(err_rd, e);
 }
 
-__attribute__((noreturn)) static void exec_child(struct exec_job *j, const struct hull_exec_opts *o)
+__attribute__((noreturn)) static void exec_helper(struct exec_job *j, const struct hull_exec_opts *o)
 {
 	hull_err err = {0};
-	_cleanup_free_ char *path = NULL;
+	/* not visible in the container (its pid namespace is only our children's), but no core
+	 * dumps of hull's memory either */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	close(j->sync[0]);
-	if (child_setup(j, o, &path, &err) < 0) {
+	if (helper_steps(j, o, &err) < 0) {
 		sync_send_error(j->sync[1], &err);
 		_exit(127);
 	}
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	/* the sync socket is close-on-exec: EOF tells the parent the exec happened */
-	process_close_fds(o->preserve_fds, j->sync[1]);
-	execve(path, j->proc->args, j->proc->env ? j->proc->env : (char *[]){NULL});
-	herr_sys(&err, "exec: \"%s\"", path);
-	sync_send_error(j->sync[1], &err);
-	_exit(127);
+	_exit(0);
 }
 
 static void job_free(struct exec_job *j)
@@ -266,14 +353,10 @@ static void job_free(struct exec_job *j)
 	for (int t = 0; t < OCI_NS_KINDS; t++)
 		if (j->ns_fds[t] >= 0)
 			close(j->ns_fds[t]);
-	if (j->sync[0] >= 0)
-		close(j->sync[0]);
-	if (j->sync[1] >= 0)
-		close(j->sync[1]);
-	if (j->proc_fd >= 0)
-		close(j->proc_fd);
-	if (j->dirfd >= 0)
-		close(j->dirfd);
+	int *fds[] = {&j->sync[0], &j->sync[1], &j->proc_fd, &j->dirfd, &j->root_fd, &j->self_userns_fd};
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]);
 	if (j->have_bpf)
 		seccomp_bpf_free(&j->bpf);
 	cg_release(&j->cg);
@@ -323,18 +406,16 @@ static int prepare(struct exec_job *j, const struct hull_global *g, const struct
 	return 0;
 }
 
-static int spawn_in_container_ns(struct exec_job *j, const struct hull_exec_opts *o, pid_t *pid, hull_err *e)
+/* Start the helper (straight into the container's cgroup) and let it go. */
+static int spawn_helper(struct exec_job *j, const struct hull_exec_opts *o, hull_err *e)
 {
-	if (j->ns_fds[OCI_NS_PID] >= 0 && setns(j->ns_fds[OCI_NS_PID], CLONE_NEWPID) < 0)
-		return herr_sys(e, "join container pid namespace");
-	if (j->ns_fds[OCI_NS_TIME] >= 0 && setns(j->ns_fds[OCI_NS_TIME], CLONE_NEWTIME) < 0)
-		return herr_sys(e, "join container time namespace");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sync) < 0)
 		return herr_sys(e, "socketpair");
 	_cleanup_fd_ int cgfd = j->have_cg ? cg_open_for_clone(&j->cg, e) : -1;
 	if (j->have_cg && cgfd < 0)
 		return cgfd;
-	/* the new process may be frozen from birth (a paused cgroup, --ignore-paused) and would
+	j->clone_cgfd = cgfd;
+	/* the helper may be frozen from birth (a paused cgroup, --ignore-paused) and would
 	 * keep its copy of the locked state dir fd: drop the lock before cloning, or `resume`
 	 * could never take it */
 	close(j->dirfd);
@@ -343,70 +424,85 @@ static int spawn_in_container_ns(struct exec_job *j, const struct hull_exec_opts
 	fflush(NULL);
 	pid_t p = hull_clone3(0, cgfd, &placed);
 	if (p < 0)
-		return herr_sys(e, "clone exec process");
+		return herr_sys(e, "clone the exec helper");
 	if (p == 0)
-		exec_child(j, o);
-	*pid = p;
+		exec_helper(j, o);
+	j->clone_cgfd = -1;
+	j->helper = p;
 	close(j->sync[1]);
 	j->sync[1] = -1;
-	if (j->have_cg && !placed)
-		return cg_enter(&j->cg, p, e);
+	int r;
+	if (j->have_cg && !placed && (r = cg_enter(&j->cg, p, e)) < 0)
+		return r;
+	if ((r = sync_send(j->sync[0], SYNC_ACK, 0, NULL, -1)) < 0)
+		return herr_errno(e, r, "talk to the exec helper");
 	return 0;
 }
 
-/* Messages from the exec process until EOF (it exec'd) or an error. */
-static int after_spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t pid, int *master, hull_err *e)
+/* The pid the helper reports must be a child of ours (CLONE_PARENT) other than itself. */
+static int accept_pid(struct exec_job *j, int32_t pid, pid_t *out, hull_err *e)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof si);
+	if (*out > 0 || pid <= 0 || pid == j->helper ||
+	    waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return herr_set(e, -EPROTO, "exec helper reported a process %d that is not ours", (int)pid);
+	*out = pid;
+	return 0;
+}
+
+/* Messages from the helper until EOF (it is done: the process exec'd) or an error. */
+static int after_spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t *pid, int *master, hull_err *e)
 {
 	int r = 0;
-	(void)pid;
 	for (;;) {
 		struct sync_msg *m = NULL;
 		int fd = -1;
 		r = sync_recv(j->sync[0], &m, &fd);
 		if (r == -EPIPE)
-			return 0;
+			break;
 		if (r < 0)
-			return herr_errno(e, r, "read from exec process");
+			return herr_errno(e, r, "read from the exec helper");
 		if (m->type == SYNC_ERROR) {
 			r = herr_set(e, m->code < 0 ? m->code : -EIO, "%s", m->payload);
-			free(m);
-			return r;
-		}
-		if (m->type == SYNC_PTY_MASTER) {
+		} else if (m->type == SYNC_PID) {
+			r = accept_pid(j, m->code, pid, e);
+		} else if (m->type == SYNC_PTY_MASTER && *master < 0 && *pid <= 0 && fd >= 0) {
 			if (o->console_socket) {
 				r = terminal_send_master(o->console_socket, fd, m->payload, e);
 				close(fd);
 			} else {
 				*master = fd;
 			}
-		} else if (fd >= 0) {
-			close(fd);
+			fd = -1;
+		} else {
+			r = herr_set(e, -EPROTO, "unexpected message %u from the exec helper", m->type);
 		}
+		if (fd >= 0)
+			close(fd);
 		free(m);
 		if (r < 0)
 			return r;
 	}
-}
-
-static int spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t *pid, int *master, hull_err *e)
-{
-	/* pid and time namespaces apply to the next child: switched for this clone only */
-	struct ns_for_children saved;
-	int r = ns_save_for_children(j->proc_fd, &saved, e);
-	if (r < 0)
-		return r;
-	r = spawn_in_container_ns(j, o, pid, e);
-	ns_restore_for_children(&saved);
-	if (r < 0)
-		return r;
-	return after_spawn(j, o, *pid, master, e);
+	int ws;
+	while (waitpid(j->helper, &ws, 0) < 0)
+		if (errno != EINTR)
+			return herr_sys(e, "wait for the exec helper");
+	j->helper = -1;
+	if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+		return herr_set(e, -EIO, "the exec helper died (%s %d)", WIFEXITED(ws) ? "status" : "signal",
+				WIFEXITED(ws) ? WEXITSTATUS(ws) : WTERMSIG(ws));
+	if (*pid <= 0)
+		return herr_set(e, -EIO, "the exec helper exited without starting the process");
+	return 0;
 }
 
 int hull_exec(const struct hull_global *g, const struct hull_exec_opts *o, int *exit_status, hull_err *e)
 {
 	struct exec_job j;
 	memset(&j, 0, sizeof j);
-	j.dirfd = j.proc_fd = -1;
+	j.dirfd = j.proc_fd = j.root_fd = j.self_userns_fd = j.clone_cgfd = -1;
+	j.helper = -1;
 	j.sync[0] = j.sync[1] = -1;
 	j.cg.dirfd = -1;
 	for (int t = 0; t < OCI_NS_KINDS; t++)
@@ -416,15 +512,21 @@ int hull_exec(const struct hull_global *g, const struct hull_exec_opts *o, int *
 	*exit_status = 0;
 	int r = prepare(&j, g, o, e);
 	if (r >= 0)
-		r = spawn(&j, o, &pid, &master, e);
+		r = spawn_helper(&j, o, e);
+	if (r >= 0)
+		r = after_spawn(&j, o, &pid, &master, e);
 	if (r >= 0 && o->pid_file)
 		r = pid_file_write(o->pid_file, pid, e);
+	pid_t helper = j.helper;
 	job_free(&j);
 	if (r < 0) {
-		if (pid > 0) {
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-		}
+		pid_t kids[] = {pid, helper};
+		for (size_t i = 0; i < 2; i++)
+			if (kids[i] > 0) {
+				kill(kids[i], SIGKILL);
+				while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+					;
+			}
 		if (master >= 0)
 			close(master);
 		return r;

@@ -25,7 +25,7 @@
 #include "../common/log.h"
 #include "../common/util.h"
 #include "../netns/netns.h"
-#include "caps.h"
+#include "enter.h"
 #include "hooks.h"
 #include "linux_ns.h"
 #include "process.h"
@@ -49,22 +49,6 @@ static int become_root_in_userns(hull_err *e)
 		return herr_sys(e, "setresgid(0) in the user namespace");
 	if (setresuid(0, 0, 0) < 0)
 		return herr_sys(e, "setresuid(0) in the user namespace");
-	return 0;
-}
-
-static int join_namespaces(const int *fds, hull_err *e)
-{
-	/* the user namespace first: it decides what we may do in the others */
-	static const enum oci_ns_type order[] = {OCI_NS_USER, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NETWORK,
-						 OCI_NS_CGROUP, OCI_NS_MOUNT};
-	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		enum oci_ns_type t = order[i];
-		if (fds[t] < 0)
-			continue;
-		if (setns(fds[t], ns_clone_flag(t)) < 0)
-			return herr_sys(e, "join %s namespace", oci_ns_type_name(t));
-		close(fds[t]);
-	}
 	return 0;
 }
 
@@ -167,7 +151,8 @@ static int init_setup(struct init_args *a, int *slave, char **state, char **exec
 		return r;
 	if (ctx->new_userns && (r = become_root_in_userns(e)) < 0)
 		return r;
-	if ((r = join_namespaces(a->join_fds, e)) < 0)
+	/* the user namespace first, as always for the init (no self_userns_fd) */
+	if ((r = enter_join_namespaces(a->join_fds, -1, false, e)) < 0)
 		return r;
 	const struct oci_namespace *net = oci_spec_find_ns(s, OCI_NS_NETWORK);
 	if (net && !net->path && (r = netns_lo_up(e)) < 0)
@@ -201,9 +186,7 @@ static int init_setup(struct init_args *a, int *slave, char **state, char **exec
 		return r;
 	if (s->linux_ && (r = process_set_personality(&s->linux_->personality, e)) < 0)
 		return r;
-	if ((r = process_set_rlimits(p, e)) < 0 || (r = process_set_oom_score_adj(ctx->proc_fd, p, e)) < 0 ||
-	    (r = process_set_scheduler(p, e)) < 0 || (r = process_set_io_priority(p, e)) < 0 ||
-	    (r = process_set_lsm_labels(ctx->proc_fd, p, e)) < 0)
+	if ((r = enter_process_attrs(ctx->proc_fd, p, false, e)) < 0)
 		return r;
 	if (!ctx->no_new_keyring && (r = process_new_keyring(ctx->id, e)) < 0)
 		return r;
@@ -229,20 +212,9 @@ static int init_setup(struct init_args *a, int *slave, char **state, char **exec
  * the container before start can ptrace it. */
 static int init_finish(struct init_args *a, hull_err *e)
 {
-	const struct oci_process *p = a->ctx->spec->process;
+	/* a notify filter is already loaded (see init_setup) */
 	bool late = a->seccomp && !a->seccomp->notify;
-	int r;
-	/* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the caps go */
-	if (late && !p->no_new_privileges && (r = seccomp_load(a->seccomp, NULL, e)) < 0)
-		return r;
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return herr_sys(e, "set no_new_privs");
-	if ((r = caps_apply_user(p->capabilities, &p->user, a->ctx->new_userns, e)) < 0)
-		return r;
-	/* as late as possible: right before execve */
-	if (late && p->no_new_privileges && (r = seccomp_load(a->seccomp, NULL, e)) < 0)
-		return r;
-	return 0;
+	return enter_identity(a->ctx->spec->process, late ? a->seccomp : NULL, a->ctx->new_userns, e);
 }
 
 /* Block until `hull start` opens the fifo for reading, then say "0" (connected). The write

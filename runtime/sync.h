@@ -19,6 +19,7 @@ enum sync_type {
 	SYNC_PTY_MASTER,   /* child -> parent: fd attached (SCM_RIGHTS), payload = pty name */
 	SYNC_SECCOMP_FD,   /* child -> parent: seccomp notify fd attached, for listenerPath */
 	SYNC_ACK,          /* parent -> child: generic acknowledgement */
+	SYNC_PID,          /* exec helper -> parent: code = pid of the process it forked */
 };
 
 #define SYNC_PAYLOAD_MAX 65536
