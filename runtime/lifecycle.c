@@ -84,8 +84,10 @@ static int box_cgroup(struct box *b, struct hull_cgroup *cg, hull_err *e)
 	if (!b->rec.cgroup_path)
 		return herr_set(e, -ENOENT, "container %s has no cgroup", b->rec.id);
 	int r = cg_open(cg, b->rec.cgroup_mount, b->rec.cgroup_path, e);
-	if (r >= 0)
+	if (r >= 0) {
 		cg->created = b->rec.cgroup_created;
+		cg->unit = b->rec.systemd_unit ? xstrdup(b->rec.systemd_unit) : NULL;
+	}
 	return r;
 }
 
