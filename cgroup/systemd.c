@@ -87,9 +87,13 @@ int cgsd_parse_path(const char *cgroups_path, const char *id, bool user_manager,
 	size_t nl = strlen(name);
 	bool is_slice = nl > 6 && strcmp(name + nl - 6, ".slice") == 0;
 	/* a slice's place follows from its own name; a scope lives in the given slice */
-	int rc = cg_expand_slice(&sb, is_slice ? name : slice, what, e);
-	if (rc >= 0 && is_slice)
-		rc = cg_expand_slice(&(struct strbuf){0}, slice, what, e); /* validate the parent too */
+	_cleanup_free_ char *whatp = xasprintf("%s \"%s\"", what, cgroups_path ? cgroups_path : "");
+	int rc = cg_expand_slice(&sb, is_slice ? name : slice, whatp, e);
+	if (rc >= 0 && is_slice) {
+		struct strbuf parent = {0}; /* validate the parent too */
+		rc = cg_expand_slice(&parent, slice, whatp, e);
+		sb_free(&parent);
+	}
 	if (rc < 0) {
 		sb_free(&sb);
 		return rc;
