@@ -681,6 +681,7 @@ sdprop() { systemctl show "$1" -p "$2" --value 2>/dev/null; }
 case_systemd_unit() { # DRIVER=systemd: the container is a delegated scope whose properties follow update; delete leaves no unit
 	[ "$DRIVER" = systemd ] || { skip "DRIVER=systemd only"; return; }
 	u=ht-sdunit.scope
+	t0=$(now)
 	B_RES='"memory": {"limit": 67108864}, "pids": {"limit": 20}, "cpu": {"quota": 50000, "period": 100000},'
 	B_ANN="\"org.systemd.property.TimeoutStopUSec\": \"uint64 123456789\", \"org.systemd.property.CollectMode\": \"'inactive-or-failed'\""
 	mkbundle sdunit <<'EOF'
@@ -717,6 +718,8 @@ EOF
 	[ "$st" = not-found/inactive ] || fail "after delete unit $u is $st, want not-found/inactive"
 	[ ! -d "$(cgdir sdunit)" ] || fail "after delete $(cgdir sdunit) still exists"
 
+	note "unit checks $(secs "$t0" "$(now)")s"
+	t0=$(now)
 	# a failed unit of the same name, left by a crash, does not block create
 	u=ht-sdfail.scope
 	# (a scope whose process ignores SIGTERM and outlives TimeoutStopSec ends "failed")
@@ -741,6 +744,7 @@ EOF
 	st=$(sdprop $u LoadState)/$(sdprop $u ActiveState)
 	[ "$st" = not-found/inactive ] || fail "after delete unit $u is $st, want not-found/inactive"
 
+	note "failed unit + systemctl stop $(secs "$t0" "$(now)")s"
 	# a cgroupsPath that is not slice:prefix:name is refused, naming the field, leaving nothing
 	B_CGPATH=/hulltest/notaslice
 	mkbundle sdbad <<'EOF'
