@@ -677,6 +677,10 @@ case_no_leftovers() { # after every case's delete, nothing is left under /hullte
 
 # systemctl show UNIT -p NAME --value
 sdprop() { systemctl show "$1" -p "$2" --value 2>/dev/null; }
+# sdload UNIT: all properties at once (each systemctl call costs about a second under TCG);
+# sdv NAME: one of them
+sdload() { SDSHOW=$(systemctl show "$1" 2>/dev/null); }
+sdv() { echo "$SDSHOW" | sed -n "s/^$1=//p"; }
 
 case_systemd_unit() { # DRIVER=systemd: the container is a delegated scope whose properties follow update; delete leaves no unit
 	[ "$DRIVER" = systemd ] || { skip "DRIVER=systemd only"; return; }
@@ -688,15 +692,16 @@ case_systemd_unit() { # DRIVER=systemd: the container is a delegated scope whose
 exec sleep 1000
 EOF
 	start sdunit || return
-	[ "$(sdprop $u ActiveState)" = active ] || fail "unit $u is '$(sdprop $u ActiveState)', want active"
-	[ "$(sdprop $u Delegate)" = yes ] || fail "$u Delegate=$(sdprop $u Delegate), want yes"
-	[ "$(sdprop $u Slice)" = hulltest.slice ] || fail "$u Slice=$(sdprop $u Slice), want hulltest.slice"
-	[ "$(sdprop $u ControlGroup)" = "/hulltest.slice/$u" ] || fail "$u ControlGroup=$(sdprop $u ControlGroup)"
-	[ "$(sdprop $u MemoryMax)" = 67108864 ] || fail "$u MemoryMax=$(sdprop $u MemoryMax), want 67108864"
-	[ "$(sdprop $u TasksMax)" = 20 ] || fail "$u TasksMax=$(sdprop $u TasksMax), want 20"
-	[ "$(sdprop $u CPUQuotaPerSecUSec)" = 500ms ] || fail "$u CPUQuotaPerSecUSec=$(sdprop $u CPUQuotaPerSecUSec), want 500ms"
-	[ "$(sdprop $u TimeoutStopUSec)" = "2min 3.456789s" ] || fail "annotation: $u TimeoutStopUSec=$(sdprop $u TimeoutStopUSec)"
-	[ "$(sdprop $u CollectMode)" = inactive-or-failed ] || fail "annotation: $u CollectMode=$(sdprop $u CollectMode)"
+	sdload $u
+	[ "$(sdv ActiveState)" = active ] || fail "unit $u is '$(sdv ActiveState)', want active"
+	[ "$(sdv Delegate)" = yes ] || fail "$u Delegate=$(sdv Delegate), want yes"
+	[ "$(sdv Slice)" = hulltest.slice ] || fail "$u Slice=$(sdv Slice), want hulltest.slice"
+	[ "$(sdv ControlGroup)" = "/hulltest.slice/$u" ] || fail "$u ControlGroup=$(sdv ControlGroup)"
+	[ "$(sdv MemoryMax)" = 67108864 ] || fail "$u MemoryMax=$(sdv MemoryMax), want 67108864"
+	[ "$(sdv TasksMax)" = 20 ] || fail "$u TasksMax=$(sdv TasksMax), want 20"
+	[ "$(sdv CPUQuotaPerSecUSec)" = 500ms ] || fail "$u CPUQuotaPerSecUSec=$(sdv CPUQuotaPerSecUSec), want 500ms"
+	[ "$(sdv TimeoutStopUSec)" = "2min 3.456789s" ] || fail "annotation: $u TimeoutStopUSec=$(sdv TimeoutStopUSec)"
+	[ "$(sdv CollectMode)" = inactive-or-failed ] || fail "annotation: $u CollectMode=$(sdv CollectMode)"
 	[ "$(cgfile sdunit memory.max)" = 67108864 ] || fail "memory.max $(cgfile sdunit memory.max)"
 	[ "$(cgfile sdunit cpu.max)" = "50000 100000" ] || fail "cpu.max '$(cgfile sdunit cpu.max)'"
 	pid=$(pid_of sdunit)
@@ -704,9 +709,10 @@ EOF
 	[ "$(wc -l <"$(cgdir sdunit)/cgroup.procs")" = 1 ] ||
 		fail "the scope holds more than the init: $(tr '\n' ' ' <"$(cgdir sdunit)/cgroup.procs")"
 	rt update --memory 100663296 --pids-limit 30 sdunit >/dev/null 2>&1 || fail "$RT update failed"
-	[ "$(sdprop $u MemoryMax)" = 100663296 ] || fail "after update $u MemoryMax=$(sdprop $u MemoryMax), want 100663296"
+	sdload $u
+	[ "$(sdv MemoryMax)" = 100663296 ] || fail "after update $u MemoryMax=$(sdv MemoryMax), want 100663296"
 	[ "$(cgfile sdunit memory.max)" = 100663296 ] || fail "after update memory.max=$(cgfile sdunit memory.max)"
-	[ "$(sdprop $u TasksMax)" = 30 ] || fail "after update $u TasksMax=$(sdprop $u TasksMax), want 30"
+	[ "$(sdv TasksMax)" = 30 ] || fail "after update $u TasksMax=$(sdv TasksMax), want 30"
 	[ "$(cgfile sdunit pids.max)" = 30 ] || fail "after update pids.max=$(cgfile sdunit pids.max)"
 	# daemon-reload re-applies unit properties: the update must survive it
 	systemctl daemon-reload
