@@ -1202,6 +1202,9 @@ int cgsd_create(struct hull_cgroup *cg, const char *mount, const char *id, const
 		rc = cg_resources_need(res, &need, e);
 	if (rc >= 0)
 		rc = cgsd_resource_props(res, l->devices, l->n_devices, true, &rp, e);
+	/* no pids limit means none, as with the cgroupfs driver: not systemd's DefaultTasksMax */
+	if (rc >= 0 && !res->has_pids)
+		prop_u64(&rp, "TasksMax", INFINITY_U64);
 	if (rc >= 0)
 		rc = cgsd_annotation_props(spec->annotations, spec->n_annotations, &ap, e);
 	if (rc >= 0)

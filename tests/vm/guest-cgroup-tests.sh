@@ -742,7 +742,12 @@ EOF
 	mkbundle sdfail <<'EOF'
 exec sleep 1000
 EOF
-	start sdfail && { [ "$(sdprop $u ActiveState)" = active ] || fail "over a failed unit: $u is $(sdprop $u ActiveState)"; }
+	if start sdfail; then
+		sdload $u
+		[ "$(sdv ActiveState)" = active ] || fail "over a failed unit: $u is $(sdv ActiveState)"
+		# no pids limit in the config: none on the unit either (not systemd's DefaultTasksMax)
+		[ "$(sdv TasksMax)" = infinity ] || fail "$u without a pids limit has TasksMax=$(sdv TasksMax)"
+	fi
 	# systemctl stop of the scope: the container shows as stopped
 	systemctl stop $u 2>/dev/null
 	wait_status sdfail stopped 50 || fail "after systemctl stop $u the container is $(status_of sdfail), want stopped"
