@@ -28,13 +28,14 @@ for spec in "hull:${RUNTIME:-/usr/local/bin/hull}" crun:/usr/bin/crun runc:/usr/
 	echo "# $name: $bin: $("$bin" --version 2>/dev/null | head -n1)"
 done
 (cd "$W" && "${RUNTIME:-/usr/local/bin/hull}" spec) || exit 2
-jq '.process.terminal = false | .process.args = ["/bin/true"] | .root.path = "rootfs"' "$W/config.json" >"$W/base.json"
+# ociVersion 1.0.2: crun 1.8 refuses newer ones; an absolute rootfs: runc refuses a symlink
+jq --arg r "$W/rootfs" '.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"] | .root.path = $r' \
+	"$W/config.json" >"$W/base.json"
 
 # one bundle per (driver, runtime, iteration): unit names must not collide while systemd
 # garbage-collects the previous one
 bundle() { # bundle DIR CGROUPSPATH
 	mkdir -p "$1"
-	ln -sfn "$W/rootfs" "$1/rootfs"
 	jq --arg p "$2" '.linux.cgroupsPath = $p' "$W/base.json" >"$1/config.json"
 }
 
