@@ -1155,6 +1155,20 @@ static int unit_cgroup(struct sdconn *c, const char *unit, bool is_slice, char *
 	return 0;
 }
 
+/* Where systemd put the unit: for a scope the placeholder's /proc/<pid>/cgroup (no bus round
+ * trip), for a slice its ControlGroup property. */
+static int placed_cgroup(struct sdconn *c, const char *unit, pid_t holder, char **out, hull_err *e)
+{
+	if (holder > 0) {
+		char f[64];
+		snprintf(f, sizeof f, "/proc/%d/cgroup", (int)holder);
+		_cleanup_free_ char *buf = NULL;
+		if (read_file_at(AT_FDCWD, f, &buf, NULL, NULL) >= 0 && cg_parse_proc_cgroup(buf, out, NULL) >= 0)
+			return 0;
+	}
+	return unit_cgroup(c, unit, holder <= 0, out, e);
+}
+
 /* A process that only holds the scope until the container init is cloned into its cgroup:
  * systemd needs a pid to start a scope, and hull clones the init straight into the final
  * cgroup (CLONE_INTO_CGROUP) so that its cgroup namespace is rooted there. */
@@ -1233,7 +1247,7 @@ int cgsd_create(struct hull_cgroup *cg, const char *mount, const char *id, const
 	if (rc < 0)
 		goto fail;
 	started = true;
-	if ((rc = unit_cgroup(&c, p.unit, is_slice, &cgpath, e)) < 0)
+	if ((rc = placed_cgroup(&c, p.unit, is_slice ? 0 : holder, &cgpath, e)) < 0)
 		goto fail;
 	if (strcmp(cgpath, p.cgroup) != 0)
 		hull_debug("systemd put %s at %s (expected %s)", p.unit, cgpath, p.cgroup);
