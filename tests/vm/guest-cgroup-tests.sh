@@ -44,7 +44,12 @@ fi
 # cgroupsPath of case container ID, and its cgroup relative to the cgroup2 root
 cgpath_of() { if [ "$DRIVER" = systemd ]; then echo "hulltest.slice:ht:$1"; else echo "/hulltest/$1"; fi; }
 cgname() { if [ "$DRIVER" = systemd ]; then echo "ht-$1.scope"; else echo "$1"; fi; }
-cgdir() { echo "$CGBASE/$(cgname "$1")"; }
+# crun puts the container one level down, in <scope>/container: follow it there
+cgdir() {
+	_d=$CGBASE/$(cgname "$1")
+	if [ "$DRIVER" = systemd ] && [ -d "$_d/container" ]; then _d=$_d/container; fi
+	echo "$_d"
+}
 WORK=${WORK:-/tmp/hulltest}
 # hull is held to the conversions the project chose (issue 3); crun/runc only to what the
 # OCI spec and the kernel fix, since their versions differ on some formulas.
@@ -627,7 +632,7 @@ EOF
 	start place || return
 	wait_file "$WORK/place/out/pids.max" || { fail "container did not report"; return; }
 	pid=$(pid_of place)
-	want="0::$CGREL/$(cgname place)"
+	want="0::$(cgdir place | sed "s|^$CG||")"
 	[ "$(cat "/proc/$pid/cgroup" 2>/dev/null)" = "$want" ] ||
 		fail "init pid $pid is in '$(cat "/proc/$pid/cgroup" 2>/dev/null)', want $want"
 	[ "$(cat "$WORK/place/out/cgroup")" = "0::/" ] || fail "inside, /proc/self/cgroup is '$(cat "$WORK/place/out/cgroup")', want 0::/"
@@ -697,22 +702,23 @@ EOF
 	[ "$(sdv Delegate)" = yes ] || fail "$u Delegate=$(sdv Delegate), want yes"
 	[ "$(sdv Slice)" = hulltest.slice ] || fail "$u Slice=$(sdv Slice), want hulltest.slice"
 	[ "$(sdv ControlGroup)" = "/hulltest.slice/$u" ] || fail "$u ControlGroup=$(sdv ControlGroup)"
-	[ "$(sdv MemoryMax)" = 67108864 ] || fail "$u MemoryMax=$(sdv MemoryMax), want 67108864"
-	[ "$(sdv TasksMax)" = 20 ] || fail "$u TasksMax=$(sdv TasksMax), want 20"
-	[ "$(sdv CPUQuotaPerSecUSec)" = 500ms ] || fail "$u CPUQuotaPerSecUSec=$(sdv CPUQuotaPerSecUSec), want 500ms"
+	if [ "$RT" = crun ]; then note "crun 1.8 sets no resource properties on the unit: not checked"; SDPROPS=0; else SDPROPS=1; fi
+	[ "$SDPROPS" = 0 ] || [ "$(sdv MemoryMax)" = 67108864 ] || fail "$u MemoryMax=$(sdv MemoryMax), want 67108864"
+	[ "$SDPROPS" = 0 ] || [ "$(sdv TasksMax)" = 20 ] || fail "$u TasksMax=$(sdv TasksMax), want 20"
+	[ "$SDPROPS" = 0 ] || [ "$(sdv CPUQuotaPerSecUSec)" = 500ms ] || fail "$u CPUQuotaPerSecUSec=$(sdv CPUQuotaPerSecUSec), want 500ms"
 	[ "$(sdv TimeoutStopUSec)" = "2min 3.456789s" ] || fail "annotation: $u TimeoutStopUSec=$(sdv TimeoutStopUSec)"
 	[ "$(sdv CollectMode)" = inactive-or-failed ] || fail "annotation: $u CollectMode=$(sdv CollectMode)"
 	[ "$(cgfile sdunit memory.max)" = 67108864 ] || fail "memory.max $(cgfile sdunit memory.max)"
 	[ "$(cgfile sdunit cpu.max)" = "50000 100000" ] || fail "cpu.max '$(cgfile sdunit cpu.max)'"
 	pid=$(pid_of sdunit)
-	grep -qx "$pid" "$(cgdir sdunit)/cgroup.procs" || fail "init $pid not in the scope's cgroup.procs"
+	grep -qx "$pid" "$(cgdir sdunit)/cgroup.procs" || fail "init $pid not in $(cgdir sdunit)/cgroup.procs"
 	[ "$(wc -l <"$(cgdir sdunit)/cgroup.procs")" = 1 ] ||
-		fail "the scope holds more than the init: $(tr '\n' ' ' <"$(cgdir sdunit)/cgroup.procs")"
+		fail "the container's cgroup holds more than the init: $(tr '\n' ' ' <"$(cgdir sdunit)/cgroup.procs")"
 	rt update --memory 100663296 --pids-limit 30 sdunit >/dev/null 2>&1 || fail "$RT update failed"
 	sdload $u
-	[ "$(sdv MemoryMax)" = 100663296 ] || fail "after update $u MemoryMax=$(sdv MemoryMax), want 100663296"
+	[ "$SDPROPS" = 0 ] || [ "$(sdv MemoryMax)" = 100663296 ] || fail "after update $u MemoryMax=$(sdv MemoryMax), want 100663296"
 	[ "$(cgfile sdunit memory.max)" = 100663296 ] || fail "after update memory.max=$(cgfile sdunit memory.max)"
-	[ "$(sdv TasksMax)" = 30 ] || fail "after update $u TasksMax=$(sdv TasksMax), want 30"
+	[ "$SDPROPS" = 0 ] || [ "$(sdv TasksMax)" = 30 ] || fail "after update $u TasksMax=$(sdv TasksMax), want 30"
 	[ "$(cgfile sdunit pids.max)" = 30 ] || fail "after update pids.max=$(cgfile sdunit pids.max)"
 	# daemon-reload re-applies unit properties: the update must survive it
 	systemctl daemon-reload
@@ -753,7 +759,10 @@ EOF
 	wait_status sdfail stopped 50 || fail "after systemctl stop $u the container is $(status_of sdfail), want stopped"
 	rt delete sdfail >/dev/null 2>&1 || fail "$RT delete after systemctl stop failed"
 	st=$(sdprop $u LoadState)/$(sdprop $u ActiveState)
-	[ "$st" = not-found/inactive ] || fail "after delete unit $u is $st, want not-found/inactive"
+	if [ "$st" != not-found/inactive ]; then
+		# crun 1.8 leaves the failed unit listed; hull resets it
+		if [ "$STRICT" = 1 ]; then fail "after delete unit $u is $st, want not-found/inactive"; else note "$RT left $u $st"; fi
+	fi
 
 	note "failed unit + systemctl stop $(secs "$t0" "$(now)")s"
 	# a cgroupsPath that is not slice:prefix:name is refused, naming the field, leaving nothing
