@@ -748,20 +748,30 @@ EOF
 	mkbundle sdfail <<'EOF'
 exec sleep 1000
 EOF
+	SDSTOP=0
 	if start sdfail; then
 		sdload $u
-		[ "$(sdv ActiveState)" = active ] || fail "over a failed unit: $u is $(sdv ActiveState)"
+		if [ "$(sdv ActiveState)" = active ]; then
+			SDSTOP=1
+		elif [ "$STRICT" = 1 ]; then
+			fail "over a failed unit: $u is $(sdv ActiveState)"
+		else
+			# runc 1.1.5 runs the container but leaves the failed unit as it was
+			note "$RT did not reset the failed $u (it stays $(sdv ActiveState)): systemctl stop not checked"
+		fi
 		# no pids limit in the config: none on the unit either (not systemd's DefaultTasksMax)
 		[ "$STRICT" = 0 ] || [ "$(sdv TasksMax)" = infinity ] || fail "$u without a pids limit has TasksMax=$(sdv TasksMax)"
 	fi
-	# systemctl stop of the scope: the container shows as stopped
-	systemctl stop $u 2>/dev/null
-	wait_status sdfail stopped 50 || fail "after systemctl stop $u the container is $(status_of sdfail), want stopped"
-	rt delete sdfail >/dev/null 2>&1 || fail "$RT delete after systemctl stop failed"
-	st=$(sdprop $u LoadState)/$(sdprop $u ActiveState)
-	if [ "$st" != not-found/inactive ]; then
-		# crun 1.8 leaves the failed unit listed; hull resets it
-		if [ "$STRICT" = 1 ]; then fail "after delete unit $u is $st, want not-found/inactive"; else note "$RT left $u $st"; fi
+	if [ "$SDSTOP" = 1 ]; then
+		# systemctl stop of the scope: the container shows as stopped
+		systemctl stop $u 2>/dev/null
+		wait_status sdfail stopped 50 || fail "after systemctl stop $u the container is $(status_of sdfail), want stopped"
+		rt delete sdfail >/dev/null 2>&1 || fail "$RT delete after systemctl stop failed"
+		st=$(sdprop $u LoadState)/$(sdprop $u ActiveState)
+		if [ "$st" != not-found/inactive ]; then
+			# crun 1.8 leaves the failed unit listed; hull resets it
+			if [ "$STRICT" = 1 ]; then fail "after delete unit $u is $st, want not-found/inactive"; else note "$RT left $u $st"; fi
+		fi
 	fi
 
 	note "failed unit + systemctl stop $(secs "$t0" "$(now)")s"
