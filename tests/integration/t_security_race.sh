@@ -117,7 +117,12 @@ plant_cleanup() {
 	userdel "$TEST_USER" >/dev/null 2>&1 || true
 }
 
-as_user() { setpriv --reuid="$(id -u "$TEST_USER")" --regid="$(id -g "$TEST_USER")" --clear-groups -- "$@"; }
+# setpriv keeps root's capabilities until its own execve, which would look the path up with
+# CAP_DAC_OVERRIDE: a shell of the user, without capabilities, runs the command instead
+as_user() {
+	setpriv --reuid="$(id -u "$TEST_USER")" --regid="$(id -g "$TEST_USER")" --clear-groups -- \
+		/bin/sh -c 'exec "$@"' sh "$@"
+}
 
 test_host_user_cannot_reach_overlay_upper_or_state() {
 	command -v useradd >/dev/null || skip "useradd is missing (package passwd)"
