@@ -27,6 +27,7 @@
 #include "hooks.h"
 #include "init.h"
 #include "linux_ns.h"
+#include "pathres.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp.h"
@@ -502,17 +503,6 @@ static void container_root_ids(const struct create_job *j, uid_t *uid, gid_t *gi
 			*gid = l->gid_mappings[i].host_id;
 }
 
-/* Files the init opens after it became root of a new user namespace must be its own. */
-static int chown_for_userns(struct create_job *j, const char *rel, hull_err *e)
-{
-	uid_t uid;
-	gid_t gid;
-	container_root_ids(j, &uid, &gid);
-	if ((uid || gid) && fchownat(j->dirfd, rel, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-		return herr_sys(e, "chown %s for the container user namespace", rel);
-	return 0;
-}
-
 static int create_steps(struct create_job *j, hull_err *e)
 {
 	const struct hull_create_opts *o = j->o;
@@ -533,8 +523,10 @@ static int create_steps(struct create_job *j, hull_err *e)
 	fill_record(j);
 	if ((r = copy_config(j, e)) < 0)
 		return r;
-	if (j->rec.overlay && ((r = rootfs_overlay_dirs(j->state_dir, e)) < 0 ||
-			       (r = chown_for_userns(j, "overlay/upper", e)) < 0 || (r = chown_for_userns(j, "overlay/work", e)) < 0))
+	uid_t root_uid;
+	gid_t root_gid;
+	container_root_ids(j, &root_uid, &root_gid);
+	if (j->rec.overlay && (r = rootfs_overlay_dirs(j->dirfd, root_uid, root_gid, e)) < 0)
 		return r;
 	if ((r = setup_cgroup(j, e)) < 0)
 		return r;
@@ -548,11 +540,11 @@ static int create_steps(struct create_job *j, hull_err *e)
 	}
 	if (mkfifoat(j->dirfd, "exec.fifo", 0600) < 0)
 		return herr_sys(e, "create exec fifo");
-	if ((r = chown_for_userns(j, "exec.fifo", e)) < 0)
-		return r;
-	_cleanup_free_ char *fifo = xasprintf("%s/exec.fifo", j->state_dir);
-	if ((j->fifo_fd = open(fifo, O_PATH | O_CLOEXEC)) < 0)
+	if ((j->fifo_fd = openat(j->dirfd, "exec.fifo", O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return herr_sys(e, "open exec fifo");
+	/* the init opens it through /proc/self/fd after it became the container's root */
+	if ((root_uid || root_gid) && (r = fd_chown(j->fifo_fd, root_uid, root_gid)) < 0)
+		return herr_errno(e, r, "chown exec.fifo for the container user namespace");
 	if ((j->proc_fd = procfs_open_verified("/proc", e)) < 0)
 		return j->proc_fd;
 	struct hull_ctx ctx = {

@@ -80,8 +80,11 @@ static bool node_matches(const struct stat *s, const struct devnode *d)
 	return d->type == 'p' || s->st_rdev == makedev(d->major, d->minor);
 }
 
-/* Bind the host's node (same path on the host, as runc does) onto name in dirfd. */
-static int bind_host_node(struct hull_ctx *ctx, int dirfd, const char *name, const struct devnode *d, hull_err *e)
+/* Bind the host's node (same path on the host, as runc does) onto `target`, an fd of the
+ * empty file that is our mount point; with target < 0 that file is created first (O_EXCL:
+ * never whatever another process put under that name). */
+static int bind_host_node(struct hull_ctx *ctx, int dirfd, const char *name, int target, const struct devnode *d,
+			  hull_err *e)
 {
 	_cleanup_fd_ int host = open(d->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (host < 0)
@@ -92,53 +95,61 @@ static int bind_host_node(struct hull_ctx *ctx, int dirfd, const char *name, con
 	if (!node_matches(&hs, d))
 		return herr_set(e, -EINVAL, "the host's %s is not the device %c %u:%u", d->path, d->type, d->major,
 				d->minor);
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
-	if (fd < 0 && errno != EEXIST)
-		return herr_sys(e, "create the mount point %s", d->path);
-	if (fd >= 0)
-		close(fd);
-	_cleanup_fd_ int target = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (target < 0)
-		return herr_sys(e, "open %s", d->path);
-	struct stat ts;
-	if (fstat(target, &ts) < 0 || !S_ISREG(ts.st_mode))
-		return herr_set(e, -EEXIST, "%s exists and is not a regular file", d->path);
+	_cleanup_fd_ int own = -1;
+	if (target < 0) {
+		own = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+		if (own < 0)
+			return herr_sys(e, "create the mount point %s", d->path);
+		target = own;
+	}
 	struct mount_opts none = {0};
 	return mnt_bind_fd(ctx, host, false, &none, target, e);
 }
 
+/* Every step after the lookup of the parent works on fds: mknodat creates the name, an
+ * O_PATH|O_NOFOLLOW open pins exactly what is there now, fstat proves it is the node we
+ * asked for (a symlink or file swapped in by another process sharing the directory is
+ * refused), and the owner and mode are changed through that fd, never by name. This runs
+ * before pivot_root: a name that a symlink could redirect would reach the host's files. */
 static int create_node(struct hull_ctx *ctx, struct rootfs_state *st, const struct devnode *d, hull_err *e)
 {
 	_cleanup_free_ char *name = NULL;
 	_cleanup_fd_ int dirfd = pathres_open_parent(st->rootfd, d->path, true, &name, NULL, e);
 	if (dirfd < 0)
 		return dirfd;
-	struct stat s;
-	if (fstatat(dirfd, name, &s, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISREG(s.st_mode) && s.st_size == 0 && st->in_userns && d->type != 'p')
-			return bind_host_node(ctx, dirfd, name, d, e); /* an empty file: our mount point */
-		if (!node_matches(&s, d))
-			return herr_set(e, -EEXIST, "%s exists and is not the device %c %u:%u", d->path, d->type,
-					d->major, d->minor);
-		if (st->in_userns) /* as given by the image; we may not be allowed to change it */
-			return 0;
-	} else {
-		if (errno != ENOENT)
-			return herr_sys(e, "stat %s", d->path);
-		bool bind = st->in_userns && d->type != 'p'; /* fifos need no privilege */
-		if (!bind && mknodat(dirfd, name, node_type(d->type) | d->mode, makedev(d->major, d->minor)) < 0) {
-			if (errno != EPERM || d->type == 'p')
-				return herr_sys(e, "mknod %s", d->path);
+	bool bind = st->in_userns && d->type != 'p'; /* fifos need no privilege */
+	bool created = false;
+	if (!bind) {
+		if (mknodat(dirfd, name, node_type(d->type) | d->mode, makedev(d->major, d->minor)) == 0)
+			created = true;
+		else if (errno == EPERM && d->type != 'p')
 			bind = true;
-		}
-		if (bind)
-			return bind_host_node(ctx, dirfd, name, d, e);
+		else if (errno != EEXIST)
+			return herr_sys(e, "mknod %s", d->path);
 	}
-	/* it is not a symlink (checked above, and nothing else runs in the container yet) */
-	if (fchownat(dirfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
-		return herr_sys(e, "chown %s", d->path);
-	if (fchmodat(dirfd, name, d->mode, 0) < 0)
-		return herr_sys(e, "chmod %s", d->path);
+	_cleanup_fd_ int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && bind)
+		return bind_host_node(ctx, dirfd, name, -1, d, e);
+	if (fd < 0)
+		return herr_sys(e, "open %s", d->path);
+	struct stat s;
+	if (fstat(fd, &s) < 0)
+		return herr_sys(e, "stat %s", d->path);
+	if (bind && !created && S_ISREG(s.st_mode) && s.st_size == 0)
+		return bind_host_node(ctx, dirfd, name, fd, d, e); /* an empty file: our mount point */
+	if (!node_matches(&s, d)) {
+		if (created)
+			return herr_set(e, -EBUSY, "%s was replaced while it was being created", d->path);
+		return herr_set(e, -EEXIST, "%s exists and is not the device %c %u:%u", d->path, d->type, d->major,
+				d->minor);
+	}
+	if (!created && st->in_userns) /* as given by the image; we may not be allowed to change it */
+		return 0;
+	int r = fd_chown(fd, d->uid, d->gid);
+	if (r < 0)
+		return herr_errno(e, r, "chown %s", d->path);
+	if ((r = fd_chmod(ctx->proc_fd, fd, d->mode, false)) < 0)
+		return herr_errno(e, r, "chmod %s", d->path);
 	return 0;
 }
 

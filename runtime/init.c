@@ -28,6 +28,7 @@
 #include "enter.h"
 #include "hooks.h"
 #include "linux_ns.h"
+#include "pathres.h"
 #include "process.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -52,15 +53,24 @@ static int become_root_in_userns(hull_err *e)
 	return 0;
 }
 
-/* Bind the pty slave onto /dev/console by fd (never /dev/pts/N by path: CVE-2025-52565). */
+/* Bind the pty slave onto /dev/console by fd (never /dev/pts/N by path: CVE-2025-52565).
+ * The mount point is created if missing and otherwise only pinned with O_PATH, never
+ * opened: a fifo put there (by another container sharing /dev) would block us, and
+ * opening a device would run its driver. */
 static int mount_console(int slave, hull_err *e)
 {
-	_cleanup_fd_ int devfd = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (devfd < 0)
-		return herr_sys(e, "open /dev for /dev/console");
-	_cleanup_fd_ int target = openat(devfd, "console", O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	_cleanup_fd_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return herr_sys(e, "open / for /dev/console");
+	_cleanup_fd_ int target =
+		pathres_open(rootfd, "/dev/console", PATHRES_MKFILE | PATHRES_NOFOLLOW, 0600, NULL, e);
 	if (target < 0)
-		return herr_sys(e, "create /dev/console");
+		return herr_prefix(e, "create /dev/console");
+	struct stat st;
+	if (fstat(target, &st) < 0)
+		return herr_sys(e, "stat /dev/console");
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		return herr_set(e, -EINVAL, "/dev/console exists and is neither a file nor a device");
 	_cleanup_fd_ int tree = (int)syscall(SYS_open_tree, slave, "", OPEN_TREE_CLONE | AT_EMPTY_PATH | O_CLOEXEC);
 	if (tree < 0)
 		return herr_sys(e, "clone the pty for /dev/console");
@@ -146,6 +156,12 @@ static int init_setup(struct init_args *a, int *slave, char **state, char **exec
 	const struct oci_process *p = s->process;
 	int r;
 
+	/* the overlay dirs (0700, hull's uid) must be opened before we become the container's
+	 * root of a new user namespace, and in the mount namespace that will hold the overlay:
+	 * a joined one only after joining it */
+	bool join_mnt = a->join_fds[OCI_NS_MOUNT] >= 0;
+	if (!join_mnt && (r = rootfs_overlay_open(ctx, e)) < 0)
+		return r;
 	r = sync_expect(a->sync_fd, SYNC_MAPPED, NULL, NULL, e);
 	if (r < 0)
 		return r;
@@ -153,6 +169,8 @@ static int init_setup(struct init_args *a, int *slave, char **state, char **exec
 		return r;
 	/* the user namespace first, as always for the init (no self_userns_fd) */
 	if ((r = enter_join_namespaces(a->join_fds, -1, false, e)) < 0)
+		return r;
+	if (join_mnt && (r = rootfs_overlay_open(ctx, e)) < 0)
 		return r;
 	const struct oci_namespace *net = oci_spec_find_ns(s, OCI_NS_NETWORK);
 	if (net && !net->path && (r = netns_lo_up(e)) < 0)

@@ -324,10 +324,18 @@ static int copy_entry(int src, int dst, const char *name, int depth, hull_err *e
 			}
 			return herr_sys(e, "mknod %s", name);
 		}
-		if ((r = copy_owner(dst, name, &st, e)) < 0)
-			return r;
-		if (fchmodat(dst, name, st.st_mode & 07777, 0) < 0)
-			return herr_sys(e, "chmod %s", name);
+		/* owner and mode through an fd of the node just made, never by name (the new
+		 * tmpfs is still private to us, but a name is one lookup too many) */
+		_cleanup_fd_ int nfd = openat(dst, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat nst;
+		if (nfd < 0 || fstat(nfd, &nst) < 0)
+			return herr_sys(e, "open %s", name);
+		if ((nst.st_mode & S_IFMT) != (st.st_mode & S_IFMT) || nst.st_rdev != st.st_rdev)
+			return herr_set(e, -EBUSY, "%s was replaced while being copied", name);
+		if ((r = copy_owner(nfd, "", &st, e)) < 0)
+			return herr_prefix(e, "%s", name);
+		if ((r = fd_chmod(-1, nfd, st.st_mode & 07777, false)) < 0)
+			return herr_errno(e, r, "chmod %s", name);
 		copy_times(dst, name, &st, AT_SYMLINK_NOFOLLOW);
 		return 0;
 	}

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -190,6 +191,30 @@ int pathres_open_parent(int rootfd, const char *path, bool create, char **name, 
 	if (!*name)
 		abort();
 	return fd;
+}
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+int fd_chmod(int proc_fd, int fd, mode_t mode, bool via_proc)
+{
+	if (!via_proc) {
+		if (syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
+			return 0;
+		/* ENOSYS: before 6.6; EPERM: a seccomp filter that does not know it yet */
+		if (errno != ENOSYS && errno != EINVAL && errno != EPERM && errno != EOPNOTSUPP)
+			return -errno;
+	}
+	char link[64];
+	snprintf(link, sizeof link, "%sself/fd/%d", proc_fd >= 0 ? "" : "/proc/", fd);
+	/* the magic link resolves to the fd's own inode, whatever its name is now */
+	return fchmodat(proc_fd >= 0 ? proc_fd : AT_FDCWD, link, mode, 0) < 0 ? -errno : 0;
+}
+
+int fd_chown(int fd, uid_t uid, gid_t gid)
+{
+	return fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 ? -errno : 0;
 }
 
 char *path_clean(const char *path)

@@ -36,6 +36,15 @@ int pathres_open(int rootfd, const char *path, int flags, mode_t mode, char **ca
  * component (malloc'd; never "", "." or ".."). For mknodat/symlinkat on an exact name. */
 int pathres_open_parent(int rootfd, const char *path, bool create, char **name, char **canon, hull_err *e);
 
+/* Change the mode / owner of the inode an fd refers to (an O_PATH fd is fine), never a
+ * name: fchmodat2(fd, "", AT_EMPTY_PATH) (Linux 6.6), else chmod of its magic link
+ * <proc_fd>/self/fd/N (proc_fd: a verified procfs, or -1 for "/proc"). A name would be
+ * looked up again and could meanwhile be a symlink (fchmodat cannot refuse to follow one
+ * before 6.6). With `via_proc` the magic-link way is used directly (for the unit test).
+ * Return 0 or -errno. */
+int fd_chmod(int proc_fd, int fd, mode_t mode, bool via_proc);
+int fd_chown(int fd, uid_t uid, gid_t gid);
+
 /* Lexically clean an absolute or relative path: collapse "//", drop ".", resolve ".."
  * (never above "/"). The result always starts with '/'. Malloc'd. */
 char *path_clean(const char *path);

@@ -191,7 +191,20 @@ int process_chdir(const char *cwd, hull_err *e)
 {
 	if (!cwd || cwd[0] != '/')
 		return herr_set(e, -EINVAL, "process.cwd %s: must be an absolute path", cwd ? cwd : "");
-	if (chdir(cwd) < 0)
+	/* looked up from our (the container's) root without passing through a magic link
+	 * (/proc/self/fd/N of a host fd: CVE-2024-21626), then entered by that very fd */
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
+	_cleanup_fd_ int fd = (int)syscall(SYS_openat2, AT_FDCWD, cwd, &how, sizeof how);
+	if (fd < 0 && errno == ELOOP) {
+		how.resolve = 0; /* a symlink loop, or a magic link? */
+		int plain = (int)syscall(SYS_openat2, AT_FDCWD, cwd, &how, sizeof how);
+		if (plain >= 0) {
+			close(plain);
+			return herr_set(e, -EPERM, "process.cwd %s goes through a /proc magic link", cwd);
+		}
+		errno = ELOOP;
+	}
+	if (fd < 0 || fchdir(fd) < 0)
 		return herr_sys(e, "chdir to the process cwd \"%s\"", cwd);
 	/* If cwd was reached through a leaked host fd, getcwd() cannot express it from our root
 	 * and fails (ENOENT) or reports "(unreachable)". */

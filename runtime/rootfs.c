@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,58 +89,85 @@ static int open_host_devnull(hull_err *e)
 	return tree;
 }
 
-static char *overlay_path(const char *state_dir, const char *name)
+/* The overlay's upper, work and merged dirs, opened by the init itself (so they belong to
+ * its own mount namespace, which overlayfs requires of its layers) while it still has the
+ * uid of whoever ran hull: the state dir is 0700, and after the switch to the container's
+ * root of a new user namespace it could not even look them up. */
+static int g_upper = -1, g_work = -1, g_merged = -1;
+
+int rootfs_overlay_open(const struct hull_ctx *ctx, hull_err *e)
 {
-	return xasprintf("%s/overlay/%s", state_dir, name);
+	if (!ctx->overlay || g_upper >= 0)
+		return 0;
+	_cleanup_free_ char *dir = xasprintf("%s/overlay", ctx->state_dir);
+	_cleanup_fd_ int ofd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (ofd < 0)
+		return herr_sys(e, "overlay root: open %s", dir);
+	int *fds[] = {&g_upper, &g_work, &g_merged};
+	static const char *const names[] = {"upper", "work", "merged"};
+	for (size_t i = 0; i < 3; i++)
+		if ((*fds[i] = openat(ofd, names[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			return herr_sys(e, "overlay root: open %s/%s", dir, names[i]);
+	return 0;
+}
+
+/* A path for fsconfig that names exactly the directory of fd: its magic link. */
+static char *fd_path(int fd)
+{
+	return xasprintf("/proc/self/fd/%d", fd);
 }
 
 /* Give the upper layer's root the mode and owner of the image's root, since overlayfs
  * shows the upper dir's attributes for "/". Best effort: in a user namespace we may not
  * own the directory the parent created. */
-static void overlay_match_root(const char *lower, const char *upper)
+static void overlay_match_root(const struct hull_ctx *ctx, int lower, int upper)
 {
 	struct stat s;
-	_cleanup_fd_ int fd = open(upper, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || stat(lower, &s) < 0)
+	if (fstat(lower, &s) < 0)
 		return;
-	if (fchown(fd, s.st_uid, s.st_gid) < 0 || fchmod(fd, s.st_mode & 07777) < 0)
-		hull_debug("overlay: cannot give %s the owner/mode of %s: %m", upper, lower);
+	int r = fd_chown(upper, s.st_uid, s.st_gid);
+	if (r == 0)
+		r = fd_chmod(ctx->proc_fd, upper, s.st_mode & 07777, false);
+	if (r < 0)
+		hull_debug("overlay: cannot give the upper dir the owner/mode of %s: %s", ctx->rootfs, strerror(-r));
 }
 
-/* Escape a path for the legacy "lowerdir=" syntax, where ',' ':' and '\' are special. */
-static char *overlay_escape(const char *p)
+/* The image's root, opened once and used by fd from here on. root.path was resolved with
+ * realpath() by the parent: a symlink in it now means that someone swapped a component
+ * since, and is refused (RESOLVE_NO_SYMLINKS) instead of followed. */
+static int open_rootfs(const struct hull_ctx *ctx, hull_err *e)
 {
-	char *out = xmalloc(strlen(p) * 2 + 1), *o = out;
-	for (; *p; p++) {
-		if (*p == ',' || *p == ':' || *p == '\\')
-			*o++ = '\\';
-		*o++ = *p;
-	}
-	*o = '\0';
-	return out;
+	int fd = openat2_fd(AT_FDCWD, ctx->rootfs, O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0)
+		return herr_errno(e, fd, "open the rootfs %s", ctx->rootfs);
+	return fd;
 }
 
-/* --overlay: the image stays read-only below an upper layer in the state dir. */
+/* --overlay: the image stays read-only below an upper layer in the state dir. Every layer
+ * is given to overlayfs as the magic link of an fd opened before: no path is looked up
+ * again by name. */
 static int mount_overlay_root(struct hull_ctx *ctx, hull_err *e)
 {
-	_cleanup_free_ char *upper = overlay_path(ctx->state_dir, "upper");
-	_cleanup_free_ char *work = overlay_path(ctx->state_dir, "work");
-	_cleanup_free_ char *merged = overlay_path(ctx->state_dir, "merged");
-	overlay_match_root(ctx->rootfs, upper);
+	if (g_upper < 0 || g_work < 0 || g_merged < 0)
+		return herr_set(e, -EBADF, "overlay root: the layer directories were not opened");
+	_cleanup_fd_ int lower = open_rootfs(ctx, e);
+	if (lower < 0)
+		return lower;
+	overlay_match_root(ctx, lower, g_upper);
+	_cleanup_free_ char *lower_path = fd_path(lower), *upper = fd_path(g_upper), *work = fd_path(g_work);
 
 	_cleanup_fd_ int fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
 	if (fsfd < 0)
 		return herr_sys(e, "overlay root: fsopen overlay");
-	/* "lowerdir+" (Linux 6.8) takes the path as is; older kernels need the escaped form */
-	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+", ctx->rootfs, 0) < 0) {
-		_cleanup_free_ char *esc = overlay_escape(ctx->rootfs);
-		if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir", esc, 0) < 0)
-			return herr_sys(e, "overlay root: lowerdir %s", ctx->rootfs);
-	}
+	/* "lowerdir+" (Linux 6.8) takes the path as is; older kernels the legacy syntax, in
+	 * which our /proc/self/fd/N needs no escaping */
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+", lower_path, 0) < 0 &&
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir", lower_path, 0) < 0)
+		return herr_sys(e, "overlay root: lowerdir %s", ctx->rootfs);
 	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0)
-		return herr_sys(e, "overlay root: upperdir %s", upper);
+		return herr_sys(e, "overlay root: upperdir %s/overlay/upper", ctx->state_dir);
 	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0)
-		return herr_sys(e, "overlay root: workdir %s", work);
+		return herr_sys(e, "overlay root: workdir %s/overlay/work", ctx->state_dir);
 	/* trusted.* xattrs need the initial user namespace */
 	if (g_st.in_userns && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
 		return herr_sys(e, "overlay root: userxattr");
@@ -148,8 +176,11 @@ static int mount_overlay_root(struct hull_ctx *ctx, hull_err *e)
 	_cleanup_fd_ int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
 	if (mfd < 0)
 		return herr_sys(e, "overlay root: fsmount");
-	if (move_mount(mfd, "", AT_FDCWD, merged, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return herr_sys(e, "overlay root: attach on %s", merged);
+	if (mnt_attach(mfd, g_merged) < 0)
+		return herr_sys(e, "overlay root: attach on %s/overlay/merged", ctx->state_dir);
+	close_fdp(&g_upper);
+	close_fdp(&g_work);
+	close_fdp(&g_merged);
 	/* once attached, the fsmount fd is the root of the mounted overlay */
 	return steal_fd(&mfd);
 }
@@ -157,13 +188,19 @@ static int mount_overlay_root(struct hull_ctx *ctx, hull_err *e)
 static int bind_root(struct hull_ctx *ctx, hull_err *e)
 {
 	/* root.path is the caller's host path: a recursive bind onto itself makes it a mount
-	 * point of its own (pivot_root needs one) and detaches it from the host's mount */
-	if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return herr_sys(e, "bind the rootfs %s onto itself", ctx->rootfs);
-	int fd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	 * point of its own (pivot_root needs one) and detaches it from the host's mount. Done
+	 * on the fd: the clone and its mount point are the directory we opened. */
+	_cleanup_fd_ int fd = open_rootfs(ctx, e);
 	if (fd < 0)
-		return herr_sys(e, "open the rootfs %s", ctx->rootfs);
-	return fd;
+		return fd;
+	_cleanup_fd_ int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
+		return herr_sys(e, "bind the rootfs %s onto itself", ctx->rootfs);
+	int r = mnt_attach(tree, fd);
+	if (r < 0)
+		return herr_errno(e, r, "bind the rootfs %s onto itself", ctx->rootfs);
+	/* once attached, the tree fd is the root of the new mount */
+	return steal_fd(&tree);
 }
 
 int rootfs_prepare(struct hull_ctx *ctx, hull_err *e)
@@ -339,20 +376,27 @@ int rootfs_finalize(struct hull_ctx *ctx, hull_err *e)
 	return 0;
 }
 
-int rootfs_overlay_dirs(const char *state_dir, hull_err *e)
+int rootfs_overlay_dirs(int state_dirfd, uid_t uid, gid_t gid, hull_err *e)
 {
-	_cleanup_fd_ int sfd = open(state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (sfd < 0)
-		return herr_sys(e, "open %s", state_dir);
-	if (mkdirat(sfd, "overlay", 0755) < 0 && errno != EEXIST)
-		return herr_sys(e, "create %s/overlay", state_dir);
-	_cleanup_fd_ int ofd = openat(sfd, "overlay", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* 0700 all the way: what container root writes into upper (a setuid-root binary, a
+	 * device node) must not be reachable by any other host user (CVE-2021-41091) */
+	if (mkdirat(state_dirfd, "overlay", 0700) < 0 && errno != EEXIST)
+		return herr_sys(e, "create the overlay dir");
+	_cleanup_fd_ int ofd = openat(state_dirfd, "overlay", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (ofd < 0)
-		return herr_sys(e, "open %s/overlay", state_dir);
+		return herr_sys(e, "open the overlay dir");
 	static const char *const dirs[] = {"upper", "work", "merged"};
-	for (size_t i = 0; i < 3; i++)
-		if (mkdirat(ofd, dirs[i], 0755) < 0 && errno != EEXIST)
-			return herr_sys(e, "create %s/overlay/%s", state_dir, dirs[i]);
+	for (size_t i = 0; i < 3; i++) {
+		if (mkdirat(ofd, dirs[i], 0700) < 0 && errno != EEXIST)
+			return herr_sys(e, "create overlay/%s", dirs[i]);
+		if (i == 2 || (!uid && !gid))
+			continue;
+		/* the init mounts the overlay as the container's root: upper and work are its */
+		_cleanup_fd_ int fd = openat(ofd, dirs[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int r = fd < 0 ? -errno : fd_chown(fd, uid, gid);
+		if (r < 0)
+			return herr_errno(e, r, "chown overlay/%s for the container user namespace", dirs[i]);
+	}
 	return 0;
 }
 

@@ -21,8 +21,12 @@ int rootfs_pivot(struct hull_ctx *ctx, hull_err *e);
 /* Step 3: maskedPaths, readonlyPaths, root.readonly, and the final rootfsPropagation. */
 int rootfs_finalize(struct hull_ctx *ctx, hull_err *e);
 
-/* Host side: prepare the overlay upper/work dirs under the state dir (create --overlay). */
-int rootfs_overlay_dirs(const char *state_dir, hull_err *e);
+/* Host side: create overlay/{upper,work,merged} (0700) in the state dir (create --overlay);
+ * upper and work are given to uid:gid (the container's root) unless that is 0:0. */
+int rootfs_overlay_dirs(int state_dirfd, uid_t uid, gid_t gid, hull_err *e);
+/* In the init, first thing (before it becomes the root of a new user namespace): open the
+ * overlay dirs, which only hull's own uid may reach. No-op without --overlay. */
+int rootfs_overlay_open(const struct hull_ctx *ctx, hull_err *e);
 /* Host side: remove them at delete. */
 int rootfs_overlay_cleanup(const char *state_dir, hull_err *e);
 

@@ -48,16 +48,26 @@ static int lock_dir(int fd, bool exclusive, const char *id, hull_err *e)
 	return 0;
 }
 
+/* Modes: the state root and every container dir are 0700. A container dir holds what
+ * container root may write (the overlay upper and work dirs, the exec fifo) besides the
+ * record and config: no host user but hull's own uid may reach any of it (CVE-2021-41091:
+ * a setuid-root file planted in an upper dir). Nobody else needs to: podman/conmon and
+ * containerd run hull as root and only use its commands; the init reaches the fifo through
+ * /proc/self/fd and opens the overlay dirs before it becomes a mapped user; rootless hull
+ * keeps its root under its own uid. Like runc, an existing root keeps its mode (its
+ * container dirs are 0700 regardless). */
+#define STATE_DIR_MODE 0700
+
 int state_dir_create(const char *root, const char *id, hull_err *e)
 {
-	int r = mkdir_p(root, 0711, e);
+	int r = mkdir_p(root, STATE_DIR_MODE, e);
 	if (r < 0)
 		return r;
 	_cleanup_fd_ int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return herr_sys(e, "open state root %s", root);
 	/* mkdir is the atomic claim on the id: two concurrent creates cannot both win. */
-	if (mkdirat(rootfd, id, 0711) < 0) {
+	if (mkdirat(rootfd, id, STATE_DIR_MODE) < 0) {
 		if (errno == EEXIST)
 			return herr_set(e, -EEXIST, "container with id %s already exists", id);
 		return herr_sys(e, "create state dir %s/%s", root, id);

@@ -336,3 +336,40 @@ Test(rm_tree, a_plain_file_or_symlink_is_just_unlinked)
 	cr_assert(!exists("link-to-outside", S_IFLNK));
 	close(dfd);
 }
+
+/* fd_chmod/fd_chown change the inode the fd was opened on, even once its name is a
+ * symlink to another file: both the fchmodat2 way and the /proc/self/fd way. */
+static void chmod_through_fd_case(bool via_proc)
+{
+	mk("root/node", false);
+	char p[PATH_MAX * 2], q[PATH_MAX * 2];
+	snprintf(p, sizeof p, "%s/root/node", base);
+	snprintf(q, sizeof q, "%s/outside/secret", base);
+	cr_assert_eq(chmod(q, 0600), 0);
+	int fd = openat(rootfd, "node", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	cr_assert_geq(fd, 0);
+	/* the attacker's swap: the name now leads to the host file */
+	cr_assert_eq(unlink(p), 0);
+	ln(q, "root/node");
+	cr_assert_eq(fd_chmod(-1, fd, 0666, via_proc), 0, "fd_chmod: %s", strerror(errno));
+	uid_t owner = getuid() == 0 ? 4321 : getuid(); /* only root may give a file away */
+	cr_assert_eq(fd_chown(fd, owner, (gid_t)-1), 0, "fd_chown: %s", strerror(errno));
+	struct stat a, s;
+	cr_assert_eq(fstat(fd, &a), 0);
+	cr_assert_eq(a.st_mode & 07777, 0666);
+	cr_assert_eq(a.st_uid, owner);
+	cr_assert_eq(stat(q, &s), 0);
+	cr_assert_eq(s.st_mode & 07777, 0600, "the file behind the symlink was changed");
+	cr_assert_eq(s.st_uid, getuid());
+	close(fd);
+}
+
+Test(pathres, fd_chmod_changes_the_pinned_inode_not_the_name)
+{
+	chmod_through_fd_case(false);
+}
+
+Test(pathres, fd_chmod_via_proc_changes_the_pinned_inode_not_the_name)
+{
+	chmod_through_fd_case(true);
+}
