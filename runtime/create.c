@@ -335,7 +335,10 @@ static int spawn_init(struct create_job *j, struct hull_ctx *ctx, hull_err *e)
 	r = prepare_child_namespaces(j, &flags, e);
 	if (r >= 0)
 		r = clone_init(j, ctx, flags, e);
-	ns_restore_for_children(&saved);
+	/* the hooks forked later must not start in the container's pid namespace */
+	int rr = ns_restore_for_children(&saved);
+	if (r >= 0 && rr < 0)
+		r = herr_errno(e, rr, "switch back to hull's pid/time namespace for children");
 	return r;
 }
 
