@@ -429,8 +429,13 @@ int hull_run(const struct hull_global *g, const struct hull_create_opts *o, int 
 	}
 	r = wait_child_status(c.pid, exit_status);
 	fwd_pid = 0;
-	if (r < 0)
-		return herr_errno(e, r, "wait for container %s", o->id);
+	if (r < 0) {
+		/* found by tests/faults: a failed wait left the container's state and cgroup */
+		herr_errno(e, r, "wait for container %s", o->id);
+		if (!o->keep)
+			hull_delete(g, o->id, true, NULL);
+		return r;
+	}
 	if (!o->keep) {
 		hull_err de = {0};
 		if (hull_delete(g, o->id, true, &de) < 0)
