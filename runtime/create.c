@@ -238,24 +238,39 @@ static int setup_cgroup(struct create_job *j, hull_err *e)
 	if (r < 0)
 		return r;
 	if (j->g->systemd_cgroup) {
+		/* systemd picks the cgroup: the record names the unit and its cgroup as soon as
+		 * they exist (a create killed inside cgsd_create can leave the unit: known gap) */
 		r = cgsd_create(&j->cg, mount, j->o->id, j->spec, e);
+		if (r >= 0) {
+			j->rec.cgroup_mount = xstrdup(j->cg.mount);
+			j->rec.cgroup_path = xstrdup(j->cg.path);
+			j->rec.cgroup_created = j->cg.created;
+			j->rec.systemd_unit = j->cg.unit ? xstrdup(j->cg.unit) : NULL;
+			r = record_write(j->dirfd, &j->rec, e);
+		}
 	} else {
 		if ((r = own_cgroup(&own, e)) < 0)
 			return r;
-		r = cg_resolve_path(l->cgroups_path, j->o->id, own, false, &path, e);
-		if (r >= 0)
-			r = cg_create(&j->cg, mount, path, &l->resources, e);
+		if ((r = cg_resolve_path(l->cgroups_path, j->o->id, own, false, &path, e)) < 0)
+			return r;
+		/* crash consistency: the record names the cgroup before it exists, so that a create
+		 * killed from here on is found and cleaned by delete --force. Only a cgroup that does
+		 * not exist yet is marked as ours: delete never removes one it did not create. */
+		_cleanup_free_ char *full = xasprintf("%s%s", mount, path);
+		j->rec.cgroup_mount = xstrdup(mount);
+		j->rec.cgroup_path = xstrdup(path);
+		j->rec.cgroup_created = access(full, F_OK) < 0 && errno == ENOENT;
+		if ((r = record_write(j->dirfd, &j->rec, e)) < 0)
+			return r;
+		r = cg_create(&j->cg, mount, path, &l->resources, e);
 	}
 	if (r < 0)
 		return r;
 	j->cg_ok = true;
+	j->rec.cgroup_created = j->cg.created;
 	r = cg_devices_apply(&j->cg, l->resources.devices, l->resources.n_devices, l->devices, l->n_devices, e);
 	if (r < 0)
 		return r;
-	j->rec.cgroup_mount = xstrdup(j->cg.mount);
-	j->rec.cgroup_path = xstrdup(j->cg.path);
-	j->rec.cgroup_created = j->cg.created;
-	j->rec.systemd_unit = j->cg.unit ? xstrdup(j->cg.unit) : NULL;
 	return 0;
 }
 
@@ -334,7 +349,10 @@ static int spawn_init(struct create_job *j, struct hull_ctx *ctx, hull_err *e)
 	r = prepare_child_namespaces(j, &flags, e);
 	if (r >= 0)
 		r = clone_init(j, ctx, flags, e);
-	ns_restore_for_children(&saved);
+	/* the hooks forked later must not start in the container's pid namespace */
+	int rr = ns_restore_for_children(&saved);
+	if (r >= 0 && rr < 0)
+		r = herr_errno(e, rr, "switch back to hull's pid/time namespace for children");
 	return r;
 }
 
@@ -369,6 +387,11 @@ static int clone_init(struct create_job *j, struct hull_ctx *ctx, uint64_t flags
 	}
 	j->pid = pid;
 	close_fd(&j->sync[1]);
+	/* crash consistency: delete --force finds (and kills) the init from the record alone */
+	j->rec.pid = pid;
+	j->rec.pid_start = proc_start_time(pid, NULL);
+	if ((r = record_write(j->dirfd, &j->rec, e)) < 0)
+		return r;
 	if (j->cg_ok && !placed && (r = cg_enter(&j->cg, pid, e)) < 0)
 		return r;
 	return 0;

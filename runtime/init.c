@@ -260,9 +260,13 @@ void container_init(struct init_args *a)
 	_cleanup_free_ char *exec_path = NULL;
 	int slave = -1, start_fd = -1;
 
-	/* no core dumps or ptrace of the half-set-up init by the container (CVE-2016-9962) */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* no core dumps or ptrace of the half-set-up init by the container (CVE-2016-9962);
+	 * die with hull while half set up. Neither may fail silently (found by tests/faults). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		herr_sys(&err, "container init: prctl");
+		sync_send_error(a->sync_fd, &err);
+		_exit(1);
+	}
 	if (getppid() == 1) /* the parent is already gone */
 		_exit(1);
 
@@ -270,8 +274,13 @@ void container_init(struct init_args *a)
 		sync_send_error(a->sync_fd, &err);
 		_exit(1);
 	}
-	/* from here the parent may exit: we must survive it */
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	/* from here the parent may exit: we must survive it (else create "succeeds" and the
+	 * container is stopped as soon as hull exits) */
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0) {
+		herr_sys(&err, "container init: clear the parent-death signal");
+		sync_send_error(a->sync_fd, &err);
+		_exit(1);
+	}
 	sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1);
 	close(a->sync_fd);
 

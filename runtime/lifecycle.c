@@ -242,16 +242,41 @@ int hull_kill(const struct hull_global *g, const char *id, int sig, bool all, hu
 	return r;
 }
 
-/* Wait (bounded) for the container's init to be gone. */
-static void wait_gone(pid_t pid, uint64_t start)
+/* Wait (bounded) for the container's init to be gone; false while it still exists. */
+static bool wait_gone(pid_t pid, uint64_t start)
 {
+	bool gone = true;
 	_cleanup_fd_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd >= 0 && proc_start_time(pid, NULL) == start) {
 		struct pollfd p = {.fd = pidfd, .events = POLLIN};
-		poll(&p, 1, 10000);
+		gone = poll(&p, 1, 10000) > 0;
 	}
 	/* our own child (run): reap it */
 	waitpid(pid, NULL, WNOHANG);
+	return gone;
+}
+
+/* delete --force: SIGKILL everything and make sure it is gone. The init is signalled by
+ * pidfd as well: a process moved out of the container's cgroup from outside is still the
+ * container's. A process that survives (frozen through another hierarchy, stuck in the
+ * kernel) is an error: the caller keeps the state so that delete can be retried. */
+static int kill_for_delete(struct box *b, struct hull_cgroup *cg, bool have_cg, hull_err *e)
+{
+	if (have_cg) {
+		cg_kill_all(cg, SIGKILL, NULL);
+		/* a paused container is thawed so the kill can land */
+		if (b->status == HULL_PAUSED)
+			cg_freeze(cg, false, NULL);
+	}
+	if (b->status == HULL_STOPPED)
+		return 0;
+	signal_init(b, SIGKILL, NULL);
+	if (!wait_gone(b->rec.pid, b->rec.pid_start))
+		return herr_set(e, -EBUSY,
+				"cannot delete container %s: its init (pid %d) is still alive 10 s after SIGKILL "
+				"(frozen from outside, or stuck in the kernel); the state is kept, retry delete --force",
+				b->rec.id, (int)b->rec.pid);
+	return 0;
 }
 
 int hull_delete(const struct hull_global *g, const char *id, bool force, hull_err *e)
@@ -274,27 +299,34 @@ int hull_delete(const struct hull_global *g, const char *id, bool force, hull_er
 		return r;
 	}
 	struct hull_cgroup cg = {.dirfd = -1};
-	bool have_cg = b.rec.cgroup_path && box_cgroup(&b, &cg, NULL) >= 0;
-	if (b.status != HULL_STOPPED) {
-		/* kill everything; a paused container is thawed so the kill can land */
-		if (have_cg) {
-			cg_kill_all(&cg, SIGKILL, NULL);
-			if (b.status == HULL_PAUSED)
-				cg_freeze(&cg, false, NULL);
-		} else {
-			signal_init(&b, SIGKILL, NULL);
+	bool have_cg = false;
+	if (b.rec.cgroup_path) {
+		hull_err ce = {0};
+		int cr = box_cgroup(&b, &cg, &ce);
+		have_cg = cr >= 0;
+		/* a cgroup we cannot open may still hold processes: never forget it (gone, or a
+		 * path hull would never have created: nothing to remove) */
+		if (cr < 0 && cr != -ENOENT && cr != -EINVAL) {
+			r = herr_set(e, cr, "cannot delete container %s: %s; the state is kept", id, ce.msg);
+			box_close(&b);
+			return r;
 		}
-		wait_gone(b.rec.pid, b.rec.pid_start);
 	}
-	if (have_cg) {
-		if (cg_destroy(&cg, e) < 0)
-			hull_warn("%s", e->msg);
-		cg_release(&cg);
-	} else if (b.rec.systemd_unit) {
+	r = force ? kill_for_delete(&b, &cg, have_cg, e) : 0;
+	/* the state goes only once the cgroup (and with it every process) is gone */
+	if (r >= 0 && have_cg && (r = cg_destroy(&cg, e)) < 0)
+		herr_prefix(e, "cannot delete container %s (the state is kept, retry delete --force)", id);
+	cg_release(&cg);
+	if (r < 0) {
+		box_close(&b);
+		return r;
+	}
+	if (!have_cg && b.rec.systemd_unit) {
 		/* systemd stopped the unit and removed its cgroup: a failed unit may still be listed */
+		hull_err ue = {0};
 		struct hull_cgroup gone = {.dirfd = -1, .unit = b.rec.systemd_unit};
-		if (cgsd_destroy(&gone, e) < 0)
-			hull_warn("%s", e->msg);
+		if (cgsd_destroy(&gone, &ue) < 0)
+			hull_warn("%s", ue.msg);
 	}
 	struct oci_spec *spec = NULL;
 	bool have_spec = load_spec(&b, &spec, NULL) >= 0;
@@ -409,8 +441,13 @@ int hull_run(const struct hull_global *g, const struct hull_create_opts *o, int 
 	}
 	r = wait_child_status(c.pid, exit_status);
 	fwd_pid = 0;
-	if (r < 0)
-		return herr_errno(e, r, "wait for container %s", o->id);
+	if (r < 0) {
+		/* found by tests/faults: a failed wait left the container's state and cgroup */
+		herr_errno(e, r, "wait for container %s", o->id);
+		if (!o->keep)
+			hull_delete(g, o->id, true, NULL);
+		return r;
+	}
 	if (!o->keep) {
 		hull_err de = {0};
 		if (hull_delete(g, o->id, true, &de) < 0)

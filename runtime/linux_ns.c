@@ -161,15 +161,19 @@ int ns_save_for_children(int proc_fd, struct ns_for_children *s, hull_err *e)
 	return 0;
 }
 
-void ns_restore_for_children(struct ns_for_children *s)
+int ns_restore_for_children(struct ns_for_children *s)
 {
+	int rc = 0;
 	if (s->pid_fd >= 0) {
-		setns(s->pid_fd, CLONE_NEWPID);
+		if (setns(s->pid_fd, CLONE_NEWPID) < 0)
+			rc = -errno;
 		close(s->pid_fd);
 	}
 	if (s->time_fd >= 0) {
-		setns(s->time_fd, CLONE_NEWTIME);
+		if (setns(s->time_fd, CLONE_NEWTIME) < 0 && rc == 0)
+			rc = -errno;
 		close(s->time_fd);
 	}
 	s->pid_fd = s->time_fd = -1;
+	return rc;
 }

@@ -32,6 +32,8 @@ struct ns_for_children {
 	int pid_fd, time_fd;
 };
 int ns_save_for_children(int proc_fd, struct ns_for_children *s, hull_err *e);
-void ns_restore_for_children(struct ns_for_children *s);
+/* -errno when a namespace could not be switched back: children (hooks) would be created
+ * in the container's pid/time namespace */
+int ns_restore_for_children(struct ns_for_children *s);
 
 #endif
