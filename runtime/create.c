@@ -26,6 +26,7 @@
 #include "hooks.h"
 #include "init.h"
 #include "linux_ns.h"
+#include "notify.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp.h"
@@ -55,6 +56,7 @@ struct create_job {
 	pid_t pid;
 	int pty_master;
 	char pty_name[64];
+	int listen_fds; /* socket activation: LISTEN_FDS passed on */
 	bool hooks_started; /* the environment exists and the create hooks began */
 };
 
@@ -525,6 +527,11 @@ static int create_steps(struct create_job *j, hull_err *e)
 	fill_record(j);
 	if ((r = copy_config(j, e)) < 0)
 		return r;
+	/* systemd integration (notify.c): after the config copy, which stays as given */
+	if ((r = notify_prepare(j->dirfd, j->state_dir, j->spec, e)) < 0 ||
+	    (r > 0 && (r = chown_for_userns(j, NOTIFY_DIR, e)) < 0) ||
+	    (r = j->listen_fds = listen_fds_prepare(j->spec, e)) < 0)
+		return r;
 	if (j->rec.overlay && ((r = rootfs_overlay_dirs(j->state_dir, e)) < 0 ||
 			       (r = chown_for_userns(j, "overlay/upper", e)) < 0 || (r = chown_for_userns(j, "overlay/work", e)) < 0))
 		return r;
@@ -559,7 +566,7 @@ static int create_steps(struct create_job *j, hull_err *e)
 		.overlay = j->rec.overlay,
 		.console_slave_fd = -1,
 		.proc_fd = -1,
-		.preserve_fds = o->preserve_fds,
+		.preserve_fds = o->preserve_fds + j->listen_fds, /* runc: listen fds come first */
 		.cgroup_path = j->cg_ok ? xasprintf("%s%s", j->cg.mount, j->cg.path) : NULL,
 	};
 	r = spawn_init(j, &ctx, e);

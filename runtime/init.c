@@ -28,6 +28,7 @@
 #include "caps.h"
 #include "hooks.h"
 #include "linux_ns.h"
+#include "notify.h"
 #include "process.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -297,6 +298,7 @@ void container_init(struct init_args *a)
 	process_close_fds(ctx->preserve_fds, start_fd);
 	if (slave > 2)
 		close(slave);
+	listen_fds_set_pid();
 	execve(exec_path, p->args, p->env ? p->env : (char *[]){NULL});
 	herr_sys(&err, "exec %s", exec_path);
 fail:
