@@ -209,22 +209,27 @@ test_ready_timeout_is_bounded_and_stops_the_container() {
 }
 
 test_bad_notify_socket_fails_create_and_leaves_nothing() {
-	local b=$TMPROOT/b-bad id out
+	# (stdout to a file: a create that wrongly succeeds must not hold $(...) open)
+	local b=$TMPROOT/b-bad id err=$TMPROOT/bad.err
 	notify_bundle "$b" 0
 	id=$(new_id)
-	out=$(NOTIFY_SOCKET=relative.sock HULL create -b "$b" "$id" </dev/null 2>&1) && fail "create accepted NOTIFY_SOCKET=relative.sock"
-	assert_contains "$out" "NOTIFY_SOCKET=relative.sock"
+	NOTIFY_SOCKET=relative.sock HULL create -b "$b" "$id" </dev/null >/dev/null 2>"$err" &&
+		fail "create accepted NOTIFY_SOCKET=relative.sock"
+	assert_contains "$(cat "$err")" "NOTIFY_SOCKET=relative.sock"
 	[ ! -e "$ROOT/$id" ] || fail "a failed create left its state dir"
+	HULL delete --force "$id"
 	# a create that fails later (no such program) leaves nothing either
 	jq_config "$b" '.process.args = ["/no/such/program"]'
-	out=$(NOTIFY_SOCKET=$TMPROOT/x.sock HULL create -b "$b" "$id" </dev/null 2>&1) && fail "create of a missing program succeeded"
+	NOTIFY_SOCKET=$TMPROOT/x.sock HULL create -b "$b" "$id" </dev/null >/dev/null 2>"$err" &&
+		fail "create of a missing program succeeded"
 	[ ! -e "$ROOT/$id" ] || fail "a failed create left its state dir (with the notify dir)"
+	HULL delete --force "$id"
 	# start: the caller's socket must exist (checked before the process is released)
 	b=$TMPROOT/b-bad2
 	notify_bundle "$b" 0
 	NOTIFY_SOCKET=$TMPROOT/x.sock HULL create -b "$b" "$id" </dev/null >/dev/null || fail "create failed"
-	out=$(NOTIFY_SOCKET=$TMPROOT/missing.sock HULL start "$id" 2>&1) && fail "start with a missing NOTIFY_SOCKET succeeded"
-	assert_contains "$out" "connect to NOTIFY_SOCKET $TMPROOT/missing.sock"
+	NOTIFY_SOCKET=$TMPROOT/missing.sock HULL start "$id" 2>"$err" && fail "start with a missing NOTIFY_SOCKET succeeded"
+	assert_contains "$(cat "$err")" "connect to NOTIFY_SOCKET $TMPROOT/missing.sock"
 	assert_eq "$(HULL state "$id" | jq -r .status)" created "the process was not released"
 	HULL delete --force "$id"
 	[ ! -e "$ROOT/$id" ] || fail "delete left the state dir"
