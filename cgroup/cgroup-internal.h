@@ -51,6 +51,11 @@ int cg_check_offers(const char *mount, const char *path, const struct cg_need *n
 /* Enable need's controllers in cgroup.subtree_control of every ancestor of path (not the leaf). */
 int cg_enable_controllers(const char *mount, const char *path, const struct cg_need *need, hull_err *e);
 
+/* systemd's slice expansion appended to sb: "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice",
+ * "-.slice" (the root slice) -> nothing. Invalid names fail naming `what`. */
+struct strbuf;
+int cg_expand_slice(struct strbuf *sb, const char *slice, const char *what, hull_err *e);
+
 /* Test hook: when set, called with every control file name and value cg_apply writes,
  * in order, before the write (a regular file in a temp dir only keeps the last write). */
 extern void (*cg_write_observer)(const char *file, const char *value);

@@ -21,6 +21,7 @@
 #include "../common/log.h"
 #include "../common/util.h"
 #include "cgroup-internal.h"
+#include "systemd.h"
 
 #define FREEZE_TIMEOUT_MS 5000
 #define DESTROY_TIMEOUT_MS 2000
@@ -259,7 +260,7 @@ static int append_clean(struct strbuf *sb, const char *p, const char *what, hull
 }
 
 /* systemd's slice expansion: "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice", "-.slice" -> "". */
-static int expand_slice(struct strbuf *sb, const char *slice, const char *what, hull_err *e)
+int cg_expand_slice(struct strbuf *sb, const char *slice, const char *what, hull_err *e)
 {
 	size_t len = strlen(slice);
 	const size_t sl = strlen(".slice");
@@ -290,7 +291,7 @@ static int systemd_to_path(struct strbuf *sb, const char *cgroups_path, hull_err
 		abort();
 	if (!*name || strchr(name, '/') || strchr(prefix, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return herr_set(e, -EINVAL, "%s: invalid \"slice:prefix:name\" value \"%s\"", what, cgroups_path);
-	int rc = expand_slice(sb, *slice ? slice : "system.slice", what, e);
+	int rc = cg_expand_slice(sb, *slice ? slice : "system.slice", what, e);
 	if (rc < 0)
 		return rc;
 	size_t nl = strlen(name);
@@ -636,8 +637,10 @@ void cg_release(struct hull_cgroup *cg)
 		return;
 	if (cg->dirfd >= 0)
 		close(cg->dirfd);
+	cgsd_release_holder(cg);
 	free(cg->mount);
 	free(cg->path);
+	free(cg->unit);
 	*cg = (struct hull_cgroup){.dirfd = -1};
 }
 
@@ -927,6 +930,10 @@ int cg_destroy(struct hull_cgroup *cg, hull_err *e)
 {
 	if (!cg->created || !cg->mount || !cg->path)
 		return 0;
+	/* systemd removes the unit's cgroup when it stops the unit; the rmdir below only finds
+	 * what is left when systemd could not be asked */
+	if (cg->unit && cgsd_destroy(cg, e) < 0)
+		hull_warn("%s", e->msg);
 	_cleanup_free_ char *full = cg_display_path(cg, NULL);
 	_cleanup_free_ char *parent = xstrdup(full);
 	char *slash = strrchr(parent, '/');

@@ -17,6 +17,8 @@ struct hull_cgroup {
 	char *path;  /* path relative to the mount, starting with '/', e.g. "/hull/web1" */
 	int dirfd;   /* O_PATH|O_DIRECTORY fd of mount+path, -1 when not open */
 	bool created; /* hull created the leaf directory (so delete may remove it) */
+	char *unit;   /* --systemd-cgroup: the systemd unit owning the cgroup, else NULL */
+	pid_t holder; /* --systemd-cgroup create: placeholder process holding the scope, or 0 */
 };
 
 /* Locate the cgroup2 mount (pure v2 or hybrid unified). */

@@ -16,6 +16,7 @@
 #include "../common/log.h"
 #include "../common/util.h"
 #include "cgroup-internal.h"
+#include "systemd.h"
 #include "cgroup.h"
 
 void (*cg_write_observer)(const char *file, const char *value);
@@ -665,6 +666,9 @@ int cg_apply(struct hull_cgroup *cg, const struct oci_resources *res, bool is_up
 	if (!res)
 		return 0;
 	if ((rc = cg_resources_need(res, &need, e)) < 0)
+		return rc;
+	/* systemd driver: the unit's properties first, so a later daemon-reload keeps the update */
+	if (is_update && cg->unit && (rc = cgsd_update(cg, res, e)) < 0)
 		return rc;
 	if ((rc = ensure_controllers(cg, &need, is_update, avail, e)) < 0)
 		return rc;

@@ -14,7 +14,7 @@
 
 static const struct {
 	bool v1, v2, systemd, systemd_user, rdma;
-} cgroup_support = {.v1 = false, .v2 = true, .systemd = false, .systemd_user = false, .rdma = true};
+} cgroup_support = {.v1 = false, .v2 = true, .systemd = true, .systemd_user = false, .rdma = true};
 
 static const bool apparmor_enabled = false;
 static const bool selinux_enabled = false;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../cgroup/cgroup.h"
+#include "../cgroup/systemd.h"
 #include "../common/cleanup.h"
 #include "../common/log.h"
 #include "../common/util.h"
@@ -237,12 +238,15 @@ static int setup_cgroup(struct create_job *j, hull_err *e)
 	int r = cg_find_mount(&mount, e);
 	if (r < 0)
 		return r;
-	if ((r = own_cgroup(&own, e)) < 0)
-		return r;
-	r = cg_resolve_path(l->cgroups_path, j->o->id, own, j->g->systemd_cgroup, &path, e);
-	if (r < 0)
-		return r;
-	r = cg_create(&j->cg, mount, path, &l->resources, e);
+	if (j->g->systemd_cgroup) {
+		r = cgsd_create(&j->cg, mount, j->o->id, j->spec, e);
+	} else {
+		if ((r = own_cgroup(&own, e)) < 0)
+			return r;
+		r = cg_resolve_path(l->cgroups_path, j->o->id, own, false, &path, e);
+		if (r >= 0)
+			r = cg_create(&j->cg, mount, path, &l->resources, e);
+	}
 	if (r < 0)
 		return r;
 	j->cg_ok = true;
@@ -252,6 +256,7 @@ static int setup_cgroup(struct create_job *j, hull_err *e)
 	j->rec.cgroup_mount = xstrdup(j->cg.mount);
 	j->rec.cgroup_path = xstrdup(j->cg.path);
 	j->rec.cgroup_created = j->cg.created;
+	j->rec.systemd_unit = j->cg.unit ? xstrdup(j->cg.unit) : NULL;
 	return 0;
 }
 

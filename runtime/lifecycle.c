@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../cgroup/cgroup.h"
+#include "../cgroup/systemd.h"
 #include "../common/cleanup.h"
 #include "../common/log.h"
 #include "../common/util.h"
@@ -85,8 +86,10 @@ static int box_cgroup(struct box *b, struct hull_cgroup *cg, hull_err *e)
 	if (!b->rec.cgroup_path)
 		return herr_set(e, -ENOENT, "container %s has no cgroup", b->rec.id);
 	int r = cg_open(cg, b->rec.cgroup_mount, b->rec.cgroup_path, e);
-	if (r >= 0)
+	if (r >= 0) {
 		cg->created = b->rec.cgroup_created;
+		cg->unit = b->rec.systemd_unit ? xstrdup(b->rec.systemd_unit) : NULL;
+	}
 	return r;
 }
 
@@ -292,6 +295,11 @@ int hull_delete(const struct hull_global *g, const char *id, bool force, hull_er
 		if (cg_destroy(&cg, e) < 0)
 			hull_warn("%s", e->msg);
 		cg_release(&cg);
+	} else if (b.rec.systemd_unit) {
+		/* systemd stopped the unit and removed its cgroup: a failed unit may still be listed */
+		struct hull_cgroup gone = {.dirfd = -1, .unit = b.rec.systemd_unit};
+		if (cgsd_destroy(&gone, e) < 0)
+			hull_warn("%s", e->msg);
 	}
 	struct oci_spec *spec = NULL;
 	bool have_spec = load_spec(&b, &spec, NULL) >= 0;

@@ -138,6 +138,8 @@ int record_write(int dirfd, const struct hull_record *r, hull_err *e)
 	sb_appendf(&sb, "\"owner\":%u,", (unsigned)r->owner);
 	json_kv_str(&sb, "cgroup_mount", r->cgroup_mount, true);
 	json_kv_str(&sb, "cgroup_path", r->cgroup_path, true);
+	if (r->systemd_unit)
+		json_kv_str(&sb, "systemd_unit", r->systemd_unit, true);
 	sb_appendf(&sb, "\"cgroup_created\":%s,\"overlay\":%s,\"started\":%s,", r->cgroup_created ? "true" : "false",
 		   r->overlay ? "true" : "false", r->started ? "true" : "false");
 	sb_append(&sb, "\"annotations\":");
@@ -202,6 +204,7 @@ int record_read(int dirfd, struct hull_record *r, hull_err *e)
 	r->cgroup_mount = tree_str(root, "cgroup_mount");
 	r->cgroup_path = tree_str(root, "cgroup_path");
 	r->cgroup_created = tree_bool(root, "cgroup_created");
+	r->systemd_unit = tree_str(root, "systemd_unit");
 	r->overlay = tree_bool(root, "overlay");
 	r->started = tree_bool(root, "started");
 	const char *apath[] = {"annotations", NULL};
@@ -230,6 +233,7 @@ void record_free(struct hull_record *r)
 	free(r->created);
 	free(r->cgroup_mount);
 	free(r->cgroup_path);
+	free(r->systemd_unit);
 	for (size_t i = 0; i < r->n_annotations; i++) {
 		free(r->annotations[i].key);
 		free(r->annotations[i].value);

@@ -25,6 +25,7 @@ struct hull_record {
 	uid_t owner;
 	char *cgroup_mount, *cgroup_path; /* NULL when no cgroup */
 	bool cgroup_created;
+	char *systemd_unit; /* --systemd-cgroup: the unit owning the cgroup, else NULL */
 	bool overlay;
 	bool started; /* start was called (exec fifo consumed) */
 	struct oci_kv *annotations;

@@ -174,7 +174,8 @@ Test(oci_output, features_content)
 
 	cr_assert(YAJL_IS_FALSE(at(f, "linux", "cgroup", "v1")));
 	cr_assert(YAJL_IS_TRUE(at(f, "linux", "cgroup", "v2")));
-	cr_assert(YAJL_IS_FALSE(at(f, "linux", "cgroup", "systemd")));
+	cr_assert(YAJL_IS_TRUE(at(f, "linux", "cgroup", "systemd")), "--systemd-cgroup is supported");
+	cr_assert(YAJL_IS_FALSE(at(f, "linux", "cgroup", "systemdUser")));
 	cr_assert(YAJL_IS_TRUE(at(f, "linux", "cgroup", "rdma")));
 	cr_assert(YAJL_IS_TRUE(at(f, "linux", "seccomp", "enabled")));
 	cr_assert(array_has(at(f, "linux", "seccomp", "actions"), "SCMP_ACT_NOTIFY"));

@@ -14,7 +14,11 @@
 # Output: TAP-like lines "ok N - name" / "not ok N - name: reason" / "ok N - name # SKIP why",
 # then "P passed, F failed[, S skipped]". Exit status 1 when anything failed.
 
-# NAME=VALUE arguments set variables (RUNTIME, STRICT, RT_TIMEOUT, WORK); the rest name cases.
+# DRIVER=systemd (in the systemd guest, tests/vm/run --systemd) runs every case with
+# --systemd-cgroup: containers are the scopes hulltest.slice:ht:<case>, i.e. the cgroups
+# /sys/fs/cgroup/hulltest.slice/ht-<case>.scope, and case systemd_unit checks the units.
+#
+# NAME=VALUE arguments set variables (RUNTIME, STRICT, RT_TIMEOUT, WORK, DRIVER); the rest name cases.
 CASES=
 for _a in "$@"; do
 	case $_a in
@@ -27,7 +31,20 @@ RUNTIME=${RUNTIME:-hull}
 RT=$(basename "$RUNTIME")
 ROOT=/run/$RT-vm
 CG=/sys/fs/cgroup
-CGBASE=$CG/hulltest
+DRIVER=${DRIVER:-cgroupfs}
+if [ "$DRIVER" = systemd ]; then
+	RTFLAGS=--systemd-cgroup
+	CGBASE=$CG/hulltest.slice
+	CGREL=/hulltest.slice
+else
+	RTFLAGS=
+	CGBASE=$CG/hulltest
+	CGREL=/hulltest
+fi
+# cgroupsPath of case container ID, and its cgroup relative to the cgroup2 root
+cgpath_of() { if [ "$DRIVER" = systemd ]; then echo "hulltest.slice:ht:$1"; else echo "/hulltest/$1"; fi; }
+cgname() { if [ "$DRIVER" = systemd ]; then echo "ht-$1.scope"; else echo "$1"; fi; }
+cgdir() { echo "$CGBASE/$(cgname "$1")"; }
 WORK=${WORK:-/tmp/hulltest}
 # hull is held to the conversions the project chose (issue 3); crun/runc only to what the
 # OCI spec and the kernel fix, since their versions differ on some formulas.
@@ -48,16 +65,17 @@ now() { cut -d' ' -f1 /proc/uptime; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 # The runtime, never allowed to hang the suite.
-rt() { timeout -s KILL "$RT_TIMEOUT" "$RUNTIME" --root "$ROOT" "$@"; }
+# shellcheck disable=SC2086 # RTFLAGS: zero or one word
+rt() { timeout -s KILL "$RT_TIMEOUT" "$RUNTIME" $RTFLAGS --root "$ROOT" "$@"; }
 
 # every failed check is reported (not only the first), so each one is seen to fire on its own
 fail() { FAIL="${FAIL:+$FAIL; }$*"; return 1; }
 skip() { SKIP=$*; return 0; }
 note() { NOTE="${NOTE:+$NOTE; }$*"; }
 
-cgfile() { cat "$CGBASE/$1/$2" 2>/dev/null; }
+cgfile() { cat "$(cgdir "$1")/$2" 2>/dev/null; }
 # value of KEY in a flat-keyed cgroup file (cpu.stat, memory.events, ...)
-cgkey() { awk -v k="$3" '$1 == k { print $2 }' "$CGBASE/$1/$2" 2>/dev/null; }
+cgkey() { awk -v k="$3" '$1 == k { print $2 }' "$(cgdir "$1")/$2" 2>/dev/null; }
 
 json_field() { # json_field FIELD: the "FIELD": value (string or number) of a state JSON on stdin
 	tr -d '\n' | sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\{0,1\}\([^\",}]*\).*/\1/p" | head -n1
@@ -121,7 +139,9 @@ reset_bundle_vars() {
 	B_DEVICES=      # linux.devices entries
 	B_MOUNTS=       # extra mounts, each starting with a comma
 	B_NS=$NS_ALL
-	B_CGPATH=       # cgroupsPath, default /hulltest/<id>
+	B_CGPATH=       # cgroupsPath, default /hulltest/<id> (hulltest.slice:ht:<id> with DRIVER=systemd)
+	B_LINUX=        # more members of "linux", each starting with a newline and ending with a comma
+	B_ANN=          # "annotations" members
 }
 
 # mkbundle ID < script: writes $WORK/ID/config.json and $WORK/ID/out/run.sh
@@ -133,6 +153,7 @@ mkbundle() {
 	cat >"$_b/config.json" <<EOF
 {
   "ociVersion": "1.0.2",
+  "annotations": {$B_ANN},
   "process": {
     "terminal": false,
     "user": {"uid": 0, "gid": 0},
@@ -159,7 +180,7 @@ mkbundle() {
     {"destination": "/out", "type": "bind", "source": "$_b/out", "options": ["rbind", "rw"]}$B_MOUNTS
   ],
   "linux": {
-    "cgroupsPath": "${B_CGPATH:-/hulltest/$1}",
+    "cgroupsPath": "${B_CGPATH:-$(cgpath_of "$1")}",$B_LINUX
     "namespaces": [$B_NS],
     "devices": [$B_DEVICES],
     "resources": {
@@ -371,7 +392,7 @@ EOF
 	[ "$(cat "$WORK/iomax/out/dd.rc")" = 0 ] || { fail "dd in container failed: $(cat "$WORK/iomax/out/dd.err")"; return; }
 	took=$(awk '{ printf "%.2f", $2 - $1 }' "$WORK/iomax/out/times")
 	awk -v t="$took" 'BEGIN { exit !(t >= 1.5) }' || fail "2MB at rbps=1MB/s took ${took}s, want >= 1.5s (unthrottled: ${free}s)"
-	rb=$(awk -v d="$VDA_DEV" '$1 == d { for (i = 2; i <= NF; i++) if ($i ~ /^rbytes=/) print substr($i, 8) }' "$CGBASE/iomax/io.stat")
+	rb=$(awk -v d="$VDA_DEV" '$1 == d { for (i = 2; i <= NF; i++) if ($i ~ /^rbytes=/) print substr($i, 8) }' "$(cgdir iomax)/io.stat")
 	[ "${rb:-0}" -ge 2097152 ] || fail "io.stat rbytes=${rb:-?} for $VDA_DEV, want >= 2097152"
 	note "2MB throttled ${took}s, unthrottled ${free}s"
 }
@@ -390,7 +411,7 @@ exec sleep 1000
 EOF
 	create ioweight || return
 	f=io.weight
-	[ -e "$CGBASE/ioweight/io.bfq.weight" ] && f=io.bfq.weight
+	[ -e "$(cgdir ioweight)/io.bfq.weight" ] && f=io.bfq.weight
 	w=$(cgfile ioweight $f | tr '\n' ' ')
 	# io.weight is 1..10000 while blkio weights are 10..1000: 1 + (w - 10) * 9999 / 990
 	case $f:$w in
@@ -486,13 +507,13 @@ EOF
 	run_detached killall || return
 	wait_file "$WORK/killall/out/ready" || { fail "container did not start its children"; return; }
 	sleep 0.3
-	before=$(wc -l <"$CGBASE/killall/cgroup.procs")
+	before=$(wc -l <"$(cgdir killall)/cgroup.procs")
 	[ "$before" -ge 4 ] || fail "only $before processes in the cgroup before kill, want >= 4"
 	rt kill --all killall KILL >/dev/null 2>&1 || { fail "$RT kill --all failed"; return; }
 	i=0
-	while [ -s "$CGBASE/killall/cgroup.procs" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	left=$(wc -l <"$CGBASE/killall/cgroup.procs" 2>/dev/null)
-	[ "${left:-0}" = 0 ] || fail "$left of $before processes survive kill --all: $(tr '\n' ' ' <"$CGBASE/killall/cgroup.procs")"
+	while [ -s "$(cgdir killall)/cgroup.procs" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	left=$(wc -l <"$(cgdir killall)/cgroup.procs" 2>/dev/null)
+	[ "${left:-0}" = 0 ] || fail "$left of $before processes survive kill --all: $(tr '\n' ' ' <"$(cgdir killall)/cgroup.procs")"
 	wait_status killall stopped 50 || fail "state after kill --all: $(status_of killall), want stopped"
 	note "$before processes killed"
 }
@@ -542,6 +563,7 @@ case_controller_missing() { # a limit whose controller cannot be had fails creat
 	# must still run there, one asking for a hugetlb limit must fail rather than run unlimited.
 	# crun 1.8 and runc 1.1 cannot run even the plain container there: hull only.
 	[ "$STRICT" = 1 ] || { skip "crun/runc cannot place a container under a busy parent (STRICT=1 only)"; return; }
+	[ "$DRIVER" = cgroupfs ] || { skip "a busy parent is a cgroupfs-driver case (systemd picks the parents)"; return; }
 	mkdir -p "$CG/hullbusy"
 	sleep 1000 &
 	busy=$!
@@ -591,7 +613,7 @@ EOF
 	else
 		grep -q disableOOMKiller "$WORK/nooomk/log" ||
 			fail "error does not name disableOOMKiller: $(tail -n2 "$WORK/nooomk/log" | tr '\n' ' ')"
-		[ ! -d "$CGBASE/nooomk" ] || fail "refused create left $CGBASE/nooomk behind"
+		[ ! -d "$(cgdir nooomk)" ] || fail "refused create left $(cgdir nooomk) behind"
 	fi
 }
 
@@ -605,11 +627,12 @@ EOF
 	start place || return
 	wait_file "$WORK/place/out/pids.max" || { fail "container did not report"; return; }
 	pid=$(pid_of place)
-	[ "$(cat "/proc/$pid/cgroup" 2>/dev/null)" = "0::/hulltest/place" ] ||
-		fail "init pid $pid is in '$(cat "/proc/$pid/cgroup" 2>/dev/null)', want 0::/hulltest/place"
+	want="0::$CGREL/$(cgname place)"
+	[ "$(cat "/proc/$pid/cgroup" 2>/dev/null)" = "$want" ] ||
+		fail "init pid $pid is in '$(cat "/proc/$pid/cgroup" 2>/dev/null)', want $want"
 	[ "$(cat "$WORK/place/out/cgroup")" = "0::/" ] || fail "inside, /proc/self/cgroup is '$(cat "$WORK/place/out/cgroup")', want 0::/"
 	[ "$(cat "$WORK/place/out/pids.max")" = 50 ] || fail "inside, /sys/fs/cgroup/pids.max is '$(cat "$WORK/place/out/pids.max")', want 50"
-	grep -qx "$pid" "$CGBASE/place/cgroup.procs" || fail "pid $pid not in cgroup.procs"
+	grep -qx "$pid" "$(cgdir place)/cgroup.procs" || fail "pid $pid not in cgroup.procs"
 }
 
 case_stats() { # events --stats reports the cgroup's counters (runc-compatible JSON)
@@ -633,16 +656,16 @@ case_delete() { # delete removes the container and its cgroup
 exec sleep 1000
 EOF
 	start delete || return
-	[ -d "$CGBASE/delete" ] || { fail "cgroup $CGBASE/delete not created"; return; }
+	[ -d "$(cgdir delete)" ] || { fail "cgroup $(cgdir delete) not created"; return; }
 	rt kill delete KILL >/dev/null 2>&1 || fail "$RT kill failed"
 	wait_status delete stopped 50 || fail "state after kill: $(status_of delete), want stopped"
 	rt delete delete >/dev/null 2>&1 || fail "$RT delete of a stopped container failed"
-	[ ! -d "$CGBASE/delete" ] || fail "cgroup $CGBASE/delete still exists after delete"
+	[ ! -d "$(cgdir delete)" ] || fail "cgroup $(cgdir delete) still exists after delete"
 	rt state delete >/dev/null 2>&1 && fail "state still works after delete"
 	# delete --force of a running container too
 	start delete || return
 	rt delete --force delete >/dev/null 2>&1 || fail "$RT delete --force of a running container failed"
-	[ ! -d "$CGBASE/delete" ] || fail "cgroup still exists after delete --force"
+	[ ! -d "$(cgdir delete)" ] || fail "cgroup still exists after delete --force"
 }
 
 case_no_leftovers() { # after every case's delete, nothing is left under /hulltest
@@ -652,9 +675,91 @@ case_no_leftovers() { # after every case's delete, nothing is left under /hullte
 	[ -z "$procs" ] || fail "processes left in /hulltest: $procs"
 }
 
+# systemctl show UNIT -p NAME --value
+sdprop() { systemctl show "$1" -p "$2" --value 2>/dev/null; }
+
+case_systemd_unit() { # DRIVER=systemd: the container is a delegated scope whose properties follow update; delete leaves no unit
+	[ "$DRIVER" = systemd ] || { skip "DRIVER=systemd only"; return; }
+	u=ht-sdunit.scope
+	B_RES='"memory": {"limit": 67108864}, "pids": {"limit": 20}, "cpu": {"quota": 50000, "period": 100000},'
+	B_ANN="\"org.systemd.property.TimeoutStopUSec\": \"uint64 123456789\", \"org.systemd.property.CollectMode\": \"'inactive-or-failed'\""
+	mkbundle sdunit <<'EOF'
+exec sleep 1000
+EOF
+	start sdunit || return
+	[ "$(sdprop $u ActiveState)" = active ] || fail "unit $u is '$(sdprop $u ActiveState)', want active"
+	[ "$(sdprop $u Delegate)" = yes ] || fail "$u Delegate=$(sdprop $u Delegate), want yes"
+	[ "$(sdprop $u Slice)" = hulltest.slice ] || fail "$u Slice=$(sdprop $u Slice), want hulltest.slice"
+	[ "$(sdprop $u ControlGroup)" = "/hulltest.slice/$u" ] || fail "$u ControlGroup=$(sdprop $u ControlGroup)"
+	[ "$(sdprop $u MemoryMax)" = 67108864 ] || fail "$u MemoryMax=$(sdprop $u MemoryMax), want 67108864"
+	[ "$(sdprop $u TasksMax)" = 20 ] || fail "$u TasksMax=$(sdprop $u TasksMax), want 20"
+	[ "$(sdprop $u CPUQuotaPerSecUSec)" = 500ms ] || fail "$u CPUQuotaPerSecUSec=$(sdprop $u CPUQuotaPerSecUSec), want 500ms"
+	[ "$(sdprop $u TimeoutStopUSec)" = "2min 3.456789s" ] || fail "annotation: $u TimeoutStopUSec=$(sdprop $u TimeoutStopUSec)"
+	[ "$(sdprop $u CollectMode)" = inactive-or-failed ] || fail "annotation: $u CollectMode=$(sdprop $u CollectMode)"
+	[ "$(cgfile sdunit memory.max)" = 67108864 ] || fail "memory.max $(cgfile sdunit memory.max)"
+	[ "$(cgfile sdunit cpu.max)" = "50000 100000" ] || fail "cpu.max '$(cgfile sdunit cpu.max)'"
+	pid=$(pid_of sdunit)
+	grep -qx "$pid" "$(cgdir sdunit)/cgroup.procs" || fail "init $pid not in the scope's cgroup.procs"
+	[ "$(wc -l <"$(cgdir sdunit)/cgroup.procs")" = 1 ] ||
+		fail "the scope holds more than the init: $(tr '\n' ' ' <"$(cgdir sdunit)/cgroup.procs")"
+	rt update --memory 100663296 --pids-limit 30 sdunit >/dev/null 2>&1 || fail "$RT update failed"
+	[ "$(sdprop $u MemoryMax)" = 100663296 ] || fail "after update $u MemoryMax=$(sdprop $u MemoryMax), want 100663296"
+	[ "$(cgfile sdunit memory.max)" = 100663296 ] || fail "after update memory.max=$(cgfile sdunit memory.max)"
+	[ "$(sdprop $u TasksMax)" = 30 ] || fail "after update $u TasksMax=$(sdprop $u TasksMax), want 30"
+	[ "$(cgfile sdunit pids.max)" = 30 ] || fail "after update pids.max=$(cgfile sdunit pids.max)"
+	# daemon-reload re-applies unit properties: the update must survive it
+	systemctl daemon-reload
+	[ "$(cgfile sdunit memory.max)" = 100663296 ] || fail "after daemon-reload memory.max=$(cgfile sdunit memory.max)"
+	rt kill sdunit KILL >/dev/null 2>&1
+	wait_status sdunit stopped 50 || fail "state after kill: $(status_of sdunit)"
+	rt delete sdunit >/dev/null 2>&1 || fail "$RT delete failed"
+	st=$(sdprop $u LoadState)/$(sdprop $u ActiveState)
+	[ "$st" = not-found/inactive ] || fail "after delete unit $u is $st, want not-found/inactive"
+	[ ! -d "$(cgdir sdunit)" ] || fail "after delete $(cgdir sdunit) still exists"
+
+	# a failed unit of the same name, left by a crash, does not block create
+	u=ht-sdfail.scope
+	# (a scope whose process ignores SIGTERM and outlives TimeoutStopSec ends "failed")
+	systemd-run --quiet --scope --unit=$u --slice=hulltest.slice -p TimeoutStopSec=1 \
+		sh -c 'trap "" TERM; exec sleep 1000' </dev/null >/dev/null 2>&1 &
+	i=0
+	while [ "$(sdprop $u ActiveState)" != active ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	systemctl stop $u 2>/dev/null
+	[ "$(sdprop $u ActiveState)" = failed ] ||
+		fail "could not make a failed $u ($(sdprop $u ActiveState)/$(sdprop $u Result))"
+	# the container's init (pid 1 of its namespace) ignores SIGTERM too: a short stop timeout
+	B_ANN='"org.systemd.property.TimeoutStopUSec": "uint64 1000000"'
+	B_RES=
+	mkbundle sdfail <<'EOF'
+exec sleep 1000
+EOF
+	start sdfail && { [ "$(sdprop $u ActiveState)" = active ] || fail "over a failed unit: $u is $(sdprop $u ActiveState)"; }
+	# systemctl stop of the scope: the container shows as stopped
+	systemctl stop $u 2>/dev/null
+	wait_status sdfail stopped 50 || fail "after systemctl stop $u the container is $(status_of sdfail), want stopped"
+	rt delete sdfail >/dev/null 2>&1 || fail "$RT delete after systemctl stop failed"
+	st=$(sdprop $u LoadState)/$(sdprop $u ActiveState)
+	[ "$st" = not-found/inactive ] || fail "after delete unit $u is $st, want not-found/inactive"
+
+	# a cgroupsPath that is not slice:prefix:name is refused, naming the field, leaving nothing
+	B_CGPATH=/hulltest/notaslice
+	mkbundle sdbad <<'EOF'
+exec sleep 1000
+EOF
+	CTRS="$CTRS sdbad"
+	if rt create --bundle "$WORK/sdbad" sdbad </dev/null >"$WORK/sdbad/log" 2>&1; then
+		fail "create with cgroupsPath /hulltest/notaslice succeeded under --systemd-cgroup"
+	else
+		[ "$RT" != hull ] || grep -q cgroupsPath "$WORK/sdbad/log" ||
+			fail "error does not name cgroupsPath: $(tail -n2 "$WORK/sdbad/log" | tr '\n' ' ')"
+		rt state sdbad >/dev/null 2>&1 && fail "refused create left state behind"
+	fi
+	B_CGPATH=
+}
+
 # ---------------------------------------------------------------------------------------
 ALL_CASES="memory_oom memory_values pids cpu_max cpu_weight cpu_shares cpuset io_max io_weight hugetlb
-	devices freeze kill_all update unified controller_missing oom_killer_disable placement stats delete no_leftovers"
+	devices freeze kill_all update unified controller_missing oom_killer_disable placement stats delete systemd_unit no_leftovers"
 
 run_case() {
 	FAIL='' SKIP='' NOTE='' CTRS=''
