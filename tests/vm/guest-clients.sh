@@ -77,7 +77,8 @@ unit_prop() { systemctl show -p "$2" --value "$1" 2>/dev/null; }
 t_notify_unit() {
 	# Type=notify: `systemctl start` returns once the container said READY=1 (2 s after it
 	# started), and the unit's main pid is then the container's process (MAINPID relayed)
-	sd_bundle "$SD/notify" '["sh","-c","sleep 2; sd-probe notify \"STATUS=up\" READY=1; exec sleep 1000"]' ||
+	# (pid 1 of a pid namespace ignores SIGTERM unless it handles it: systemctl stop needs the trap)
+	sd_bundle "$SD/notify" '["sh","-c","trap \"exit 0\" TERM; sleep 2; sd-probe notify \"STATUS=up\" READY=1; while :; do sleep 0.2; done"]' ||
 		fail "bundle" || return
 	cat >/run/systemd/system/hull-e2e-notify.service <<-EOF
 		[Service]
@@ -114,7 +115,9 @@ t_socket_unit() {
 	systemctl daemon-reload
 	x systemctl start hull-e2e-act.socket
 	want_rc 0 "systemctl start hull-e2e-act.socket" || return
-	x socat -T 30 - TCP:127.0.0.1:18321
+	# -u: only the server's side, until it closes (a bidirectional socat would give up
+	# half a second after its own stdin ended, before the container is up)
+	x socat -u -T 60 TCP:127.0.0.1:18321 -
 	want_rc 0 "connect to the socket unit" || return
 	want_out hello-from-activated-container "the container's answer" || { x journalctl -u hull-e2e-act.service --no-pager -n 20; fail "journal: $(short "$OUT")"; return 1; }
 	x systemctl stop hull-e2e-act.socket hull-e2e-act.service
@@ -251,7 +254,7 @@ p_sdnotify() {
 		Type=notify
 		NotifyAccess=all
 		Environment=CONTAINERS_CONF=$CONTAINERS_CONF
-		ExecStart=/usr/bin/podman --root $PT/store --runroot $PT/run run --pull never --network none --rm --name p-notify --sdnotify=container $IMG sh -c 'sleep 2; sd-probe notify READY=1; exec sleep 1000'
+		ExecStart=/usr/bin/podman --root $PT/store --runroot $PT/run run --pull never --network none --rm --name p-notify --sdnotify=container $IMG sh -c 'trap "exit 0" TERM; sleep 2; sd-probe notify READY=1; while :; do sleep 0.2; done'
 		TimeoutStartSec=90
 	EOF
 	systemctl daemon-reload
@@ -278,7 +281,7 @@ p_socket() {
 	systemctl daemon-reload
 	x systemctl start hull-e2e-pact.socket
 	want_rc 0 "systemctl start hull-e2e-pact.socket" || return
-	x socat -T 60 - TCP:127.0.0.1:18322
+	x socat -u -T 60 TCP:127.0.0.1:18322 -
 	want_out hello-podman-activated "the container's answer" || { x journalctl -u hull-e2e-pact.service --no-pager -n 20; fail "journal: $(short "$OUT")"; return 1; }
 	x systemctl stop hull-e2e-pact.socket hull-e2e-pact.service
 	true
@@ -416,6 +419,9 @@ fi
 DK=$E2E_T/docker
 D=$DK/docker
 dk_state() { "$D" inspect -f "{{.State.$2}}" "$1" 2>/dev/null; }
+# the guest kernel has AppArmor but Debian's root has no apparmor_parser: docker could not
+# load its default profile
+DOPTS="--security-opt apparmor=unconfined"
 dk_running() { [ "$(dk_state "$1" Status)" = running ]; }
 
 docker_setup() {
@@ -437,15 +443,15 @@ docker_setup() {
 }
 
 d_run() {
-	x "$D" run --rm --network none "$IMG" sh -c 'echo hello-docker'
+	x "$D" run --rm --network none $DOPTS "$IMG" sh -c 'echo hello-docker'
 	want_rc 0 || return
 	want_out hello-docker || return
-	x "$D" run --rm --network none "$IMG" sh -c 'exit 42'
+	x "$D" run --rm --network none $DOPTS "$IMG" sh -c 'exit 42'
 	want_rc 42 "exit code"
 }
 
 d_run_d() {
-	x "$D" run -d --network none --name d-main --memory 64m "$IMG" sh -c "echo started-d; $COUNTER_LOOP"
+	x "$D" run -d --network none $DOPTS --name d-main --memory 64m "$IMG" sh -c "echo started-d; $COUNTER_LOOP"
 	want_rc 0 "run -d" || return
 	local pid id cg
 	poll 20 dk_running d-main || fail "d-main: $(dk_state d-main Status)" || return
@@ -468,7 +474,7 @@ d_exec_stats() {
 }
 
 d_stop() {
-	x "$D" run -d --network none --name d-stop "$IMG" sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done'
+	x "$D" run -d --network none $DOPTS --name d-stop "$IMG" sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done'
 	want_rc 0 "run -d" || return
 	sleep 1
 	x "$D" stop -t 30 d-stop
