@@ -192,7 +192,9 @@ p_run_d() {
 	pid=$(state_of p-main Pid)
 	id=$("$P" inspect -f '{{.Id}}' p-main)
 	cg=$(cg_of "$pid")
-	[ "$cg" = "/sys/fs/cgroup/machine.slice/libpod-$id.scope" ] || fail "cgroup $cg, expected machine.slice/libpod-$id.scope" || return
+	# (crun puts the process in a "container" child of the scope)
+	case $cg in /sys/fs/cgroup/machine.slice/libpod-$id.scope | /sys/fs/cgroup/machine.slice/libpod-$id.scope/*) ;;
+	*) fail "cgroup $cg, expected machine.slice/libpod-$id.scope" || return ;; esac
 	[ "$(unit_prop "libpod-$id.scope" Delegate)" = yes ] || fail "libpod-$id.scope: Delegate=$(unit_prop "libpod-$id.scope" Delegate)"
 }
 
