@@ -245,7 +245,13 @@ p_oom() {
 	# 64 MiB and a process that wants more: the kernel's OOM killer, reported by podman
 	x "$P" "${PRUN[@]}" --name p-oom --memory 64m --memory-swap 64m "$IMG" sh -c 'tail /dev/zero'
 	[ "$RC" = 137 ] || fail "run --memory 64m (tail /dev/zero): expected 137, $(last)" || return
-	[ "$(state_of p-oom OOMKilled)" = true ] || fail "podman inspect: OOMKilled=$(state_of p-oom OOMKilled)"
+	# the kernel's memcg OOM killer did it, in the container's own scope
+	local id
+	id=$("$P" inspect -f '{{.Id}}' p-oom)
+	dmesg | grep 'oom-kill:' | grep -q "oom_memcg=/machine.slice/libpod-$id.scope" ||
+		fail "no memcg oom-kill of libpod-$id.scope in the kernel log: $(dmesg | grep 'oom-kill:' | tail -2)" || return
+	# podman 4.3 + conmon 2.1 report OOMKilled=false here with crun as well (seen): shown, not asserted
+	echo "# podman inspect OOMKilled=$(state_of p-oom OOMKilled) (conmon's memory.events watch; false with crun too)"
 }
 
 p_sdnotify() {
@@ -299,7 +305,7 @@ if want podman; then
 		tcase "podman: pause/unpause" p_pause
 		tcase "podman: update --cpus 0.5 -> cpu.max" p_update_cpus
 		tcase "podman: stop (SIGTERM, exit 7)" p_stop
-		tcase "podman: run --memory 64m OOM-killed, reported" p_oom
+		tcase "podman: run --memory 64m OOM-killed (137, memcg oom-kill of its scope)" p_oom
 		tcase "podman: --sdnotify=container in a Type=notify unit" p_sdnotify
 		tcase "podman: socket-activated container" p_socket
 	fi
