@@ -207,7 +207,7 @@ p_exec() {
 p_stats() {
 	x "$P" stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' p-main
 	want_rc 0 "stats --no-stream" || return
-	printf '%s\n' "$OUT" | grep -Eq '^p-main [0-9.]+[kMG]?i?B / [0-9.]+[kMGT]?i?B [1-9]' ||
+	printf '%s\n' "$OUT" | grep -Eq '^p-main [0-9.]+[kKMG]?i?B / [0-9.]+[kKMGT]?i?B [1-9]' ||
 		fail "stats: no memory usage / pids for p-main: $(short "$OUT")"
 }
 
@@ -478,7 +478,7 @@ d_exec_stats() {
 	want_out exec-ok || return
 	x "$D" stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' d-main
 	want_rc 0 "stats --no-stream" || return
-	printf '%s\n' "$OUT" | grep -Eq '^d-main [0-9.]+[kMG]?i?B / 64MiB [1-9]' || fail "stats: $(short "$OUT")"
+	printf '%s\n' "$OUT" | grep -Eq '^d-main [0-9.]+[kKMG]?i?B / 64MiB [1-9]' || fail "stats: $(short "$OUT")"
 }
 
 d_stop() {
