@@ -186,7 +186,8 @@ static int parse_cpu(struct jp *p, yajl_val v, void *out)
 	return 0;
 }
 
-/* blkio.weight / leaf_weight accept 10..1000 */
+/* blkio.weight / leaf_weight accept 10..1000; 0 means "not set", as in runc (Docker sends
+ * "weight": 0 for every container without --blkio-weight) */
 #define BLKIO_WEIGHT_MIN 10
 #define BLKIO_WEIGHT_MAX 1000
 
@@ -195,7 +196,7 @@ static int parse_weight(struct jp *p, yajl_val obj, const char *key, uint16_t *o
 	uint64_t w = 0;
 	int r = jf_u64(p, obj, key, UINT16_MAX, &w);
 	TRY(r);
-	if (!r)
+	if (!r || w == 0)
 		return 0;
 	if (w < BLKIO_WEIGHT_MIN || w > BLKIO_WEIGHT_MAX)
 		return jp_err_at(p, key, "value %" PRIu64 " out of range (%d..%d)", w, BLKIO_WEIGHT_MIN,

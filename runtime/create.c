@@ -27,6 +27,7 @@
 #include "hooks.h"
 #include "init.h"
 #include "linux_ns.h"
+#include "notify.h"
 #include "pathres.h"
 #include "process.h"
 #include "rootfs.h"
@@ -57,6 +58,7 @@ struct create_job {
 	pid_t pid;
 	int pty_master;
 	char pty_name[64];
+	int listen_fds; /* socket activation: LISTEN_FDS passed on */
 	bool hooks_started; /* the environment exists and the create hooks began */
 };
 
@@ -510,6 +512,18 @@ static void fill_record(struct create_job *j)
 }
 
 /* Host uid/gid that the container's root maps to (0/0 without a new user namespace). */
+/* The notify dir (one component of our 0700 state dir) goes to the container's root, by fd. */
+static int chown_for_userns(struct create_job *j, const char *rel, uid_t uid, gid_t gid, hull_err *e)
+{
+	if (!uid && !gid)
+		return 0;
+	_cleanup_fd_ int fd = openat(j->dirfd, rel, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return herr_sys(e, "open %s for the container user namespace", rel);
+	int r = fd_chown(fd, uid, gid);
+	return r < 0 ? herr_set(e, r, "chown %s for the container user namespace: %s", rel, strerror(-r)) : 0;
+}
+
 static void container_root_ids(const struct create_job *j, uid_t *uid, gid_t *gid)
 {
 	const struct oci_linux *l = j->spec->linux_;
@@ -549,6 +563,11 @@ static int create_steps(struct create_job *j, hull_err *e)
 	uid_t root_uid;
 	gid_t root_gid;
 	container_root_ids(j, &root_uid, &root_gid);
+	/* systemd integration (notify.c): after the config copy, which stays as given */
+	if ((r = notify_prepare(j->dirfd, j->state_dir, j->spec, e)) < 0 ||
+	    (r > 0 && (r = chown_for_userns(j, NOTIFY_DIR, root_uid, root_gid, e)) < 0) ||
+	    (r = j->listen_fds = listen_fds_prepare(j->spec, e)) < 0)
+		return r;
 	if (j->rec.overlay && (r = rootfs_overlay_dirs(j->dirfd, root_uid, root_gid, e)) < 0)
 		return r;
 	if ((r = setup_cgroup(j, e)) < 0)
@@ -582,7 +601,7 @@ static int create_steps(struct create_job *j, hull_err *e)
 		.overlay = j->rec.overlay,
 		.console_slave_fd = -1,
 		.proc_fd = -1,
-		.preserve_fds = o->preserve_fds,
+		.preserve_fds = o->preserve_fds + j->listen_fds, /* runc: listen fds come first */
 		.cgroup_path = j->cg_ok ? xasprintf("%s%s", j->cg.mount, j->cg.path) : NULL,
 	};
 	r = spawn_init(j, &ctx, e);

@@ -28,6 +28,7 @@
 #include "enter.h"
 #include "hooks.h"
 #include "linux_ns.h"
+#include "notify.h"
 #include "pathres.h"
 #include "process.h"
 #include "rootfs.h"
@@ -296,6 +297,7 @@ void container_init(struct init_args *a)
 	process_close_fds(ctx->preserve_fds, start_fd);
 	if (slave > 2)
 		close(slave);
+	listen_fds_set_pid();
 	execve(exec_path, p->args, p->env ? p->env : (char *[]){NULL});
 	herr_sys(&err, "exec %s", exec_path);
 fail:

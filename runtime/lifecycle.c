@@ -23,6 +23,7 @@
 #include "container.h"
 #include "create.h"
 #include "hooks.h"
+#include "notify.h"
 #include "rootfs.h"
 #include "state.h"
 #include "terminal.h"
@@ -167,10 +168,16 @@ static int start_box(struct box *b, hull_err *e)
 	int r = load_spec(b, &spec, e);
 	if (r < 0)
 		return r;
-	if ((r = release_init(b, e)) >= 0) {
+	/* NOTIFY_SOCKET: the container's socket is bound before the process runs */
+	struct notify_relay relay;
+	if ((r = notify_relay_open(b->dirfd, &relay, e)) >= 0 && (r = release_init(b, e)) >= 0) {
 		b->rec.started = true;
 		r = record_write(b->dirfd, &b->rec, e);
 	}
+	/* runc and crun: the container is running for the caller once it said READY=1 */
+	if (r >= 0 && (r = notify_relay_wait(&relay, b->dirfd, &b->rec, e)) == -ETIMEDOUT)
+		kill_container(b);
+	notify_relay_close(&relay);
 	if (r >= 0) {
 		_cleanup_free_ char *st = state_json(&b->rec, HULL_RUNNING);
 		/* runtime-spec lifecycle step 9: a failed poststart hook is an error and stops the

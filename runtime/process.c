@@ -152,8 +152,12 @@ int process_set_io_priority(const struct oci_process *p, hull_err *e)
 bool process_lsm_enabled(const char *name)
 {
 	_cleanup_free_ char *lsms = NULL;
-	if (read_file_at(AT_FDCWD, "/sys/kernel/security/lsm", &lsms, NULL, NULL) < 0)
-		return false;
+	if (read_file_at(AT_FDCWD, "/sys/kernel/security/lsm", &lsms, NULL, NULL) < 0) {
+		/* securityfs not mounted: AppArmor still says whether it is on (runc's check) */
+		_cleanup_free_ char *on = NULL;
+		return !strcmp(name, "apparmor") &&
+		       read_file_at(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", &on, NULL, NULL) >= 0 && on[0] == 'Y';
+	}
 	for (char *save = NULL, *t = strtok_r(lsms, ",\n", &save); t; t = strtok_r(NULL, ",\n", &save))
 		if (!strcmp(t, name))
 			return true;
@@ -162,7 +166,12 @@ bool process_lsm_enabled(const char *name)
 
 int process_set_lsm_labels(int proc_fd, const struct oci_process *p, hull_err *e)
 {
-	if (p->apparmor_profile && *p->apparmor_profile) {
+	/* "unconfined" (Docker's --security-opt apparmor=unconfined) without AppArmor is what
+	 * the process gets anyway */
+	bool aa = p->apparmor_profile && *p->apparmor_profile;
+	if (aa && !strcmp(p->apparmor_profile, "unconfined") && !process_lsm_enabled("apparmor"))
+		aa = false;
+	if (aa) {
 		if (!process_lsm_enabled("apparmor"))
 			return herr_set(e, -ENOTSUP, "process.apparmorProfile %s requested but AppArmor is not enabled",
 					p->apparmor_profile);

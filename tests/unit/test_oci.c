@@ -944,3 +944,17 @@ Test(oci_bad, mutations)
 	cr_expect_gt(accepted, 0);
 	free(full);
 }
+
+/* Docker sends "weight": 0 for every container without --blkio-weight: "not set", as in runc */
+Test(oci_good, blkio_weight_zero_is_unset)
+{
+	struct oci_spec *s = spec_ok(RES("'blockIO': {'weight': 0, 'leafWeight': 0, "
+					 "'weightDevice': [{'major': 8, 'minor': 0, 'weight': 0}]}"));
+	const struct oci_blkio *b = &s->linux_->resources.blkio;
+	cr_assert(b->present);
+	cr_assert(!b->has_weight);
+	cr_assert(!b->has_leaf_weight);
+	cr_assert_eq(b->n_weight_device, 1);
+	cr_assert(!b->weight_device[0].has_weight);
+	oci_spec_free(s);
+}
