@@ -511,7 +511,6 @@ static void fill_record(struct create_job *j)
 	}
 }
 
-/* Host uid/gid that the container's root maps to (0/0 without a new user namespace). */
 /* The notify dir (one component of our 0700 state dir) goes to the container's root, by fd. */
 static int chown_for_userns(struct create_job *j, const char *rel, uid_t uid, gid_t gid, hull_err *e)
 {
@@ -524,6 +523,7 @@ static int chown_for_userns(struct create_job *j, const char *rel, uid_t uid, gi
 	return r < 0 ? herr_set(e, r, "chown %s for the container user namespace: %s", rel, strerror(-r)) : 0;
 }
 
+/* Host uid/gid that the container's root maps to (0/0 without a new user namespace). */
 static void container_root_ids(const struct create_job *j, uid_t *uid, gid_t *gid)
 {
 	const struct oci_linux *l = j->spec->linux_;

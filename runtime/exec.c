@@ -158,7 +158,6 @@ static int load_process(struct exec_job *j, const struct hull_exec_opts *o, hull
 		r = oci_process_check_supported(j->proc, o->process_path, e);
 		if (r < 0)
 			return r;
-		/* exec --process never gains inheritable caps it did not name (CVE-2022-29162) */
 		if (o->tty > 0)
 			j->proc->terminal = true;
 		return 0;

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The container init's set-up sequence, in the order the runtime-spec and the kernel
  * require (see create.c for the parent's half of the protocol):
- *   wait for id maps -> become root in the user ns -> join namespaces -> lo up ->
- *   mounts (rootfs_prepare) -> [parent runs prestart/createRuntime hooks] ->
- *   createContainer hooks -> pivot_root -> console -> masked/readonly paths ->
- *   hostname, sysctl, rlimits, oom, LSM -> cwd, exec lookup -> user + caps ->
- *   READY -> block on the exec fifo -> startContainer hooks -> seccomp -> execve. */
+ *   open the overlay layers (while still hull's uid) -> wait for id maps -> become root in
+ *   the user ns -> join namespaces -> lo up -> mounts (rootfs_prepare) -> [parent runs
+ *   prestart/createRuntime hooks] -> createContainer hooks -> pivot_root -> console ->
+ *   masked/readonly paths -> hostname, sysctl, rlimits, oom, personality, keyring, LSM ->
+ *   cwd, exec lookup -> [a seccomp notify filter is loaded here, so its fd can be handed
+ *   over before READY] -> READY -> block on the exec fifo -> startContainer hooks ->
+ *   user + caps and the seccomp filter (enter_identity) -> execve.
+ * (Read init_setup and init_finish below for the exact order; this is the map.) */
 #include "init.h"
 
 #include <errno.h>

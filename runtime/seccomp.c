@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* linux.seccomp -> classic BPF with libseccomp (in the parent, before clone), loaded with
- * seccomp(2) by the container init right before execve.
+ * seccomp(2) as late as possible: by the init after start (enter_identity: before the user and
+ * capability switch when noNewPrivileges is off, since loading needs CAP_SYS_ADMIN then), by the
+ * init before READY for a notify filter (its fd must reach the listener), and by exec's helper
+ * before it forks the process.
  *
  * Why hull exports the BPF and loads it itself instead of calling seccomp_load(): the
  * export can be cached (podman's default profile costs milliseconds to compile on every
