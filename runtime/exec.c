@@ -165,6 +165,14 @@ static int load_process(struct exec_job *j, const struct hull_exec_opts *o, hull
 	return process_from_flags(o, j->spec->process, &j->proc, e);
 }
 
+/* The recorded init has exited (a zombie too) or its pid now names another process. */
+static bool init_gone(const struct exec_job *j)
+{
+	bool zombie;
+	uint64_t start = proc_start_time(j->rec.pid, &zombie);
+	return start == 0 || zombie || (j->rec.pid_start && start != j->rec.pid_start);
+}
+
 /* Open the init's namespaces that differ from ours (those the container shares with the
  * host need no setns), and its root. */
 static int open_container_ns(struct exec_job *j, hull_err *e)
@@ -186,9 +194,11 @@ static int open_container_ns(struct exec_job *j, hull_err *e)
 			return herr_sys(e, "open container %s namespace", oci_ns_type_name(t));
 	}
 	j->new_userns = j->ns_fds[OCI_NS_USER] >= 0;
-	/* in hull's own mount namespace the process would run with the host's root */
+	/* in hull's own mount namespace the process would run with the host's root; but an init
+	 * that died since the status check has no namespaces left to show: that is a stop */
 	if (j->ns_fds[OCI_NS_MOUNT] < 0)
-		return herr_set(e, -EPERM, "the container shares hull's mount namespace: refusing to exec into it");
+		return init_gone(j) ? herr_set(e, -ESRCH, "cannot exec in a stopped container")
+				    : herr_set(e, -EPERM, "the container shares hull's mount namespace: refusing to exec into it");
 	char rel[64];
 	snprintf(rel, sizeof rel, "%d/root", (int)j->rec.pid);
 	j->root_fd = openat(j->proc_fd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -198,9 +208,7 @@ static int open_container_ns(struct exec_job *j, hull_err *e)
 		return herr_sys(e, "open our user namespace");
 	/* all of the above came from /proc/<pid>: still the same process (a pid is not reused
 	 * while its process exists), or they could be another process's, even the host's */
-	bool zombie;
-	uint64_t start = proc_start_time(j->rec.pid, &zombie);
-	if (start == 0 || zombie || (j->rec.pid_start && start != j->rec.pid_start))
+	if (init_gone(j))
 		return herr_set(e, -ESRCH, "cannot exec in a stopped container");
 	return 0;
 }
