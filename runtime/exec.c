@@ -183,6 +183,10 @@ static int open_container_ns(struct exec_job *j, hull_err *e)
 		snprintf(self, sizeof self, "self/ns/%s", ns_proc_name(t));
 		struct stat a, b;
 		if (fstatat(j->proc_fd, rel, &a, 0) < 0) {
+			/* every kernel has mount namespaces: without one the init is exiting (its
+			 * namespaces go before it becomes a zombie) */
+			if (errno == ENOENT && t == OCI_NS_MOUNT)
+				return herr_set(e, -ESRCH, "cannot exec in a stopped container");
 			if (errno == ENOENT)
 				continue; /* kernel without this namespace type */
 			return herr_sys(e, "inspect container %s namespace", oci_ns_type_name(t));
@@ -190,6 +194,8 @@ static int open_container_ns(struct exec_job *j, hull_err *e)
 		if (fstatat(j->proc_fd, self, &b, 0) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			continue;
 		j->ns_fds[t] = openat(j->proc_fd, rel, O_RDONLY | O_CLOEXEC);
+		if (j->ns_fds[t] < 0 && errno == ENOENT)
+			return herr_set(e, -ESRCH, "cannot exec in a stopped container");
 		if (j->ns_fds[t] < 0)
 			return herr_sys(e, "open container %s namespace", oci_ns_type_name(t));
 	}
@@ -397,7 +403,13 @@ static int prepare(struct exec_job *j, const struct hull_global *g, const struct
 		return herr_set(e, -EINVAL, "--console-socket given but the process has no terminal");
 	if ((j->proc_fd = procfs_open_verified("/proc", e)) < 0)
 		return j->proc_fd;
-	if ((r = open_container_ns(j, e)) < 0)
+	/* the init can die at any step of this (killed from outside): its /proc entries vanish,
+	 * and whatever step saw that first, the user's answer is the same */
+	if ((r = open_container_ns(j, e)) < 0 && init_gone(j)) {
+		herr_clear(e);
+		return herr_set(e, -ESRCH, "cannot exec in a stopped container");
+	}
+	if (r < 0)
 		return r;
 	if (j->rec.cgroup_path) {
 		if ((r = cg_open(&j->cg, j->rec.cgroup_mount, j->rec.cgroup_path, e)) < 0)
