@@ -165,14 +165,6 @@ static int load_process(struct exec_job *j, const struct hull_exec_opts *o, hull
 	return process_from_flags(o, j->spec->process, &j->proc, e);
 }
 
-/* The recorded init has exited (a zombie too) or its pid now names another process. */
-static bool init_gone(const struct exec_job *j)
-{
-	bool zombie;
-	uint64_t start = proc_start_time(j->rec.pid, &zombie);
-	return start == 0 || zombie || (j->rec.pid_start && start != j->rec.pid_start);
-}
-
 /* Open the init's namespaces that differ from ours (those the container shares with the
  * host need no setns), and its root. */
 static int open_container_ns(struct exec_job *j, hull_err *e)
@@ -200,11 +192,10 @@ static int open_container_ns(struct exec_job *j, hull_err *e)
 			return herr_sys(e, "open container %s namespace", oci_ns_type_name(t));
 	}
 	j->new_userns = j->ns_fds[OCI_NS_USER] >= 0;
-	/* in hull's own mount namespace the process would run with the host's root; but an init
-	 * that died since the status check has no namespaces left to show: that is a stop */
+	/* in hull's own mount namespace the process would run with the host's root (an init that
+	 * died meanwhile is reported as a stop by the caller) */
 	if (j->ns_fds[OCI_NS_MOUNT] < 0)
-		return init_gone(j) ? herr_set(e, -ESRCH, "cannot exec in a stopped container")
-				    : herr_set(e, -EPERM, "the container shares hull's mount namespace: refusing to exec into it");
+		return herr_set(e, -EPERM, "the container shares hull's mount namespace: refusing to exec into it");
 	char rel[64];
 	snprintf(rel, sizeof rel, "%d/root", (int)j->rec.pid);
 	j->root_fd = openat(j->proc_fd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -214,7 +205,7 @@ static int open_container_ns(struct exec_job *j, hull_err *e)
 		return herr_sys(e, "open our user namespace");
 	/* all of the above came from /proc/<pid>: still the same process (a pid is not reused
 	 * while its process exists), or they could be another process's, even the host's */
-	if (init_gone(j))
+	if (record_init_gone(&j->rec))
 		return herr_set(e, -ESRCH, "cannot exec in a stopped container");
 	return 0;
 }
@@ -405,7 +396,7 @@ static int prepare(struct exec_job *j, const struct hull_global *g, const struct
 		return j->proc_fd;
 	/* the init can die at any step of this (killed from outside): its /proc entries vanish,
 	 * and whatever step saw that first, the user's answer is the same */
-	if ((r = open_container_ns(j, e)) < 0 && init_gone(j)) {
+	if ((r = open_container_ns(j, e)) < 0 && record_init_gone(&j->rec)) {
 		herr_clear(e);
 		return herr_set(e, -ESRCH, "cannot exec in a stopped container");
 	}

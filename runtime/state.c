@@ -312,13 +312,18 @@ uint64_t proc_start_time(pid_t pid, bool *zombie)
 	return strtoull(p, NULL, 10);
 }
 
-enum hull_status record_status(int dirfd, const struct hull_record *r)
+bool record_init_gone(const struct hull_record *r)
 {
 	if (r->pid <= 0)
-		return HULL_STOPPED;
+		return true;
 	bool zombie;
 	uint64_t start = proc_start_time(r->pid, &zombie);
-	if (start == 0 || zombie || (r->pid_start && start != r->pid_start))
+	return start == 0 || zombie || (r->pid_start && start != r->pid_start);
+}
+
+enum hull_status record_status(int dirfd, const struct hull_record *r)
+{
+	if (record_init_gone(r))
 		return HULL_STOPPED;
 	/* frozen first, as runc does: `pause` accepts a created container, and one that
 	 * is frozen must read as paused so that `resume` thaws it and `start`/`exec`

@@ -54,6 +54,8 @@ char *record_json(const struct hull_record *r);
 void record_free(struct hull_record *r);
 
 /* Derive the live status from the pid, its start time, the exec fifo and the freezer. */
+/* The recorded init has exited (a zombie too), or its pid now names another process. */
+bool record_init_gone(const struct hull_record *r);
 enum hull_status record_status(int dirfd, const struct hull_record *r);
 const char *hull_status_name(enum hull_status s);
 
