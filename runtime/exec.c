@@ -499,6 +499,10 @@ static int after_spawn(struct exec_job *j, const struct hull_exec_opts *o, pid_t
 		if (errno != EINTR)
 			return herr_sys(e, "wait for the exec helper");
 	j->helper = -1;
+	/* the helper lives in the container's cgroup: a kill of the whole container (delete
+	 * --force, kill --all) takes it too, and then the answer is that the container stopped */
+	if (WIFSIGNALED(ws) && record_init_gone(&j->rec))
+		return herr_set(e, -ESRCH, "cannot exec in a stopped container");
 	if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
 		return herr_set(e, -EIO, "the exec helper died (%s %d)", WIFEXITED(ws) ? "status" : "signal",
 				WIFEXITED(ws) ? WEXITSTATUS(ws) : WTERMSIG(ws));
